@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# ristbond: one entry point for setup, build, tests, the demo and the NativeAOT binary.
+#   ./build.sh            setup (apt-get, dotnet restore) and build
+#   ./build.sh test       build, publish NativeAOT, run every test
+#   ./build.sh run        demo: testsrc over 3 emulated links to a local ristreceiver (Ctrl-C stops)
+#   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond
+#   ./build.sh bench      packet-path and whole-process figures (see README)
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$PWD
+
+# Debian packages the build, the tests and the demo need. Installed only when missing.
+APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 procps)
+SOLUTION=ristbond.slnx
+CONFIG=Release
+AOT_DIR=$ROOT/artifacts/aot
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+setup() {
+  local missing=()
+  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    local sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+  command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK 10 (dotnet) is not on PATH" >&2; exit 1; }
+  log "dotnet restore"
+  dotnet restore "$SOLUTION" --nologo -v q
+}
+
+build() {
+  log "dotnet build ($CONFIG)"
+  dotnet build "$SOLUTION" -c "$CONFIG" --no-restore --nologo -v q -clp:NoSummary
+}
+
+# NativeAOT: net10.0 where its NativeAOT runtime pack can be restored, else net9.0 (say which).
+aot() {
+  local rid=${1:-linux-x64} out=$AOT_DIR/${1:-linux-x64} tfm
+  for tfm in net10.0 net9.0; do
+    log "NativeAOT publish for $rid with $tfm"
+    if dotnet restore src/Appliance -r "$rid" -p:PublishAot=true -p:RistbondTfm=$tfm --nologo -v q >"$ROOT/artifacts/aot-restore-$tfm.log" 2>&1; then
+      dotnet publish src/Appliance -c "$CONFIG" -r "$rid" -p:PublishAot=true -p:RistbondTfm=$tfm --no-restore --nologo -v q -o "$out"
+      echo "$tfm" >"$out/TARGET_FRAMEWORK"
+      log "NativeAOT binary: $out/ristbond ($tfm)"
+      return 0
+    fi
+    grep -m1 -o 'Unable to find package [^ ]*' "$ROOT/artifacts/aot-restore-$tfm.log" | sed "s/^/    $tfm: /" >&2 || true
+    log "$tfm NativeAOT packs for $rid cannot be restored here; trying the next target framework"
+  done
+  echo "build.sh: no NativeAOT runtime pack for $rid could be restored (see artifacts/aot-restore-*.log)" >&2
+  return 1
+}
+
+run_tests() {
+  export RISTBOND_BIN=$AOT_DIR/linux-x64/ristbond
+  log "dotnet test"
+  dotnet test "$SOLUTION" -c "$CONFIG" --no-build --nologo -v q
+}
+
+demo() {
+  exec "$ROOT/tools/demo.sh" "$AOT_DIR/linux-x64/ristbond"
+}
+
+mkdir -p artifacts
+case "${1:-build}" in
+  setup) setup ;;
+  build) setup; build ;;
+  test) setup; build; aot linux-x64; run_tests ;;
+  aot) setup; aot "${2:-linux-x64}" ;;
+  run) setup; build; aot linux-x64; demo ;;
+  bench) setup; build; aot linux-x64; shift; exec "$ROOT/tools/bench.sh" "$AOT_DIR/linux-x64/ristbond" "$@" ;;
+  *) echo "usage: ./build.sh [setup|build|test|run|aot [rid]|bench]" >&2; exit 2 ;;
+esac

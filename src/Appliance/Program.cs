@@ -1,0 +1,3 @@
+using Ristbond.Appliance.Cli;
+
+return RistbondCli.Run(args);

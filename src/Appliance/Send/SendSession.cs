@@ -1,0 +1,190 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Ristbond.Appliance.Control;
+using Ristbond.Appliance.Status;
+using Ristbond.Ingest;
+using Ristbond.Platform;
+using Ristbond.Rist;
+
+namespace Ristbond.Appliance.Send;
+
+/// <summary>
+/// The life of <c>ristbond send</c>: check the outputs, open the input, create the sender and its links, wait for
+/// a receiver, stream until stopped (signal, end of a file, --duration, or a fatal error), then let the last
+/// retransmissions go out and close. Returns the process exit code.
+/// </summary>
+public sealed class SendSession : IControlTarget, IDisposable
+{
+    /// <summary>After a finite input ends, the sender stays up this long so lost packets can still be retransmitted.</summary>
+    const int DrainMs = 1500;
+
+    readonly SendOptions _options;
+    readonly ILogger _log;
+    readonly CancellationTokenSource _stop = new();
+    readonly List<IDisposable> _owned = [];
+    readonly List<Thread> _threads = [];
+    TsSource? _source;
+    RistSender? _sender;
+    LinkControlLoop? _loop;
+    Exception? _fatal;
+
+    public SendSession(SendOptions options, ILogger log)
+    {
+        _options = options;
+        _log = log;
+    }
+
+    public int Run()
+    {
+        List<RistUrl> urls = [.. _options.Outputs.SelectMany(RistUrl.SplitList).Select(u => RistUrl.Parse(u))];
+        if (urls.Count == 0)
+            throw new RistbondException("--output: give at least one rist:// URL");
+
+        _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log));
+        _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
+        _log.LogInformation("librist {Version}, flow id {FlowId}", RistLibrary.Version, _sender.FlowId);
+        foreach (RistUrl url in urls)
+            _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
+        _sender.Start();
+
+        _loop = new LinkControlLoop(_sender, _source, _log);
+        StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
+        StatsTable? table = _options.Table ? new StatsTable() : null;
+        _loop.Reported += report =>
+        {
+            stats?.Write(report);
+            table?.Render(report);
+        };
+        StartThread("link-control", () => _loop.Run(_stop.Token));
+        if (_options.ControlSocket is string socket)
+            Own(new ControlServer(socket, this, _log));
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+
+        if (!WaitForReceiver(urls))
+            return Finish();
+        _log.LogInformation("sending {Input} over {Count} link(s)", _source.Name, _sender.Links.Length);
+        var inputDone = new ManualResetEventSlim();
+        StartThread("input", () =>
+        {
+            _source.Run(_sender, _stop.Token);
+            inputDone.Set();
+        });
+
+        WaitHandle.WaitAny([_stop.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan);
+        if (inputDone.IsSet && _fatal is null)
+        {
+            _log.LogInformation("input {Input} ended; letting retransmissions finish", _source.Name);
+            _stop.Token.WaitHandle.WaitOne(DrainMs);
+        }
+        return Finish();
+    }
+
+    int Finish()
+    {
+        _stop.Cancel();
+        if (_fatal is RistbondException known)
+            throw known;
+        if (_fatal is not null)
+        {
+            _log.LogCritical(_fatal, "internal error");
+            return ExitCodes.InternalError;
+        }
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Holds the input back until a receiver answers on some link, so the stream starts complete.</summary>
+    bool WaitForReceiver(List<RistUrl> urls)
+    {
+        long deadline = _options.ConnectTimeout > TimeSpan.Zero
+            ? MonotonicClock.NowNanos + (long)(_options.ConnectTimeout.TotalSeconds * MonotonicClock.NanosPerSecond)
+            : long.MaxValue;
+        while (!_loop!.AnyLinkLive)
+        {
+            if (_stop.Token.WaitHandle.WaitOne(50))
+                return false;
+            if (MonotonicClock.NowNanos > deadline)
+            {
+                throw new RistbondException(
+                    $"no RIST receiver answered within {_options.ConnectTimeout.TotalSeconds:0.#} s on {string.Join(", ", urls.Select(u => u.Redacted))}",
+                    ExitCodes.RuntimeFailure);
+            }
+        }
+        return true;
+    }
+
+    void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        _stop.Cancel();
+    }
+
+    void StartThread(string name, Action body)
+    {
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                body();
+            }
+            catch (Exception e)
+            {
+                // A dead loop ends the process with a non-zero code; the error is reported once, by Run's caller.
+                Interlocked.CompareExchange(ref _fatal, e, null);
+                _stop.Cancel();
+            }
+        })
+        { Name = name, IsBackground = true };
+        _threads.Add(thread);
+        thread.Start();
+    }
+
+    static uint InitialWeight(RistUrl url) => url["weight"] == "0" ? 0 : Bonding.StaticWeights.OutOfRotation;
+
+    T Own<T>(T disposable) where T : IDisposable
+    {
+        _owned.Add(disposable);
+        return disposable;
+    }
+
+    // IControlTarget: the control socket's thread calls these.
+
+    string IControlTarget.AddLink(string url)
+    {
+        RistUrl parsed = RistUrl.Parse(url, "add");
+        string name = LinkNames.For(parsed, _sender!.Links.Select(l => l.Name));
+        _sender.AddLink(name, parsed, InitialWeight(parsed), "add");
+        return name;
+    }
+
+    void IControlTarget.RemoveLink(string name)
+    {
+        RistLink link = _sender!.Links.FirstOrDefault(l => l.Name == name)
+            ?? throw new RistbondException($"remove: no link named '{name}'");
+        _sender.RemoveLink(link);
+    }
+
+    void IControlTarget.SetBitrate(long bitsPerSecond)
+    {
+        if (_source is not TestSource test)
+            throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc; its bit rate is set by its encoder");
+        test.BitrateBps = bitsPerSecond;
+        _log.LogInformation("testsrc: bit rate set to {Rate}", Units.FormatBitrate(bitsPerSecond));
+    }
+
+    string IControlTarget.StatsJson() =>
+        _loop?.Latest is StatsReport report ? JsonSerializer.Serialize(report, StatsJsonContext.Default.StatsReport) : "{}";
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        // Threads first: the input thread may be inside librist until it sees the token.
+        foreach (Thread thread in _threads)
+            thread.Join(TimeSpan.FromSeconds(2));
+        for (int i = _owned.Count - 1; i >= 0; i--)
+            _owned[i].Dispose();
+        _stop.Dispose();
+    }
+}

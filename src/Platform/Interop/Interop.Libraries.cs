@@ -1,0 +1,12 @@
+// Every native library ristbond calls, in one place. Linked into each assembly that has an Interop folder.
+internal static partial class Interop
+{
+    internal static class Libraries
+    {
+        internal const string Libc = "libc";
+
+        // Resolved by Ristbond.Rist.RistLibrary: librist.so.4 from the system, a path from
+        // RISTBOND_LIBRIST, or linked statically into the NativeAOT binary (DirectPInvoke).
+        internal const string Rist = "rist";
+    }
+}

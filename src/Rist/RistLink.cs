@@ -1,0 +1,83 @@
+using System.Net;
+
+namespace Ristbond.Rist;
+
+/// <summary>
+/// One link of the bonded sender: a librist caller peer to the receiver, usually over one modem. Its stats are
+/// written by librist's sender thread (through <see cref="RistSender"/>'s callback) and read by anyone, lock-free:
+/// a sequence number around each write lets a reader detect and retry a torn read.
+/// </summary>
+public sealed class RistLink
+{
+    int _sequence;
+    LinkStats _stats;
+    uint _weight;
+    int _established;
+
+    internal RistLink(string name, RistUrl url, IPEndPoint receiver, uint peerId, RistPeerHandle peer, uint weight)
+    {
+        Name = name;
+        Url = url;
+        Receiver = receiver;
+        PeerId = peerId;
+        Peer = peer;
+        _weight = weight;
+        AddedNanos = Platform.MonotonicClock.NowNanos;
+    }
+
+    public string Name { get; }
+    public RistUrl Url { get; }
+    /// <summary>The receiver address the link sends to (the URL's host resolved once, when the link was added).</summary>
+    public IPEndPoint Receiver { get; }
+    public long AddedNanos { get; }
+
+    /// <summary>The weight last handed to librist (packets per round of its weighted round robin).</summary>
+    public uint Weight => Volatile.Read(ref _weight);
+
+    /// <summary>True once the receiver has answered on this link (librist's ESTABLISHED). It is not cleared on silence: use the stats.</summary>
+    public bool EverEstablished => Volatile.Read(ref _established) != 0;
+
+    /// <summary>librist's id for the peer, as it appears in stats reports.</summary>
+    internal uint PeerId { get; }
+    internal RistPeerHandle Peer { get; }
+
+    /// <summary>A consistent copy of the stats so far.</summary>
+    public LinkStats ReadStats()
+    {
+        while (true)
+        {
+            int before = Volatile.Read(ref _sequence);
+            LinkStats copy = _stats;
+            Interlocked.MemoryBarrier();
+            if ((before & 1) == 0 && Volatile.Read(ref _sequence) == before)
+                return copy;
+            Thread.SpinWait(1);
+        }
+    }
+
+    internal void SetWeight(uint weight) => Volatile.Write(ref _weight, weight);
+
+    internal void MarkEstablished() => Volatile.Write(ref _established, 1);
+
+    /// <summary>Adds one librist report (per-interval deltas). Called only from librist's sender thread.</summary>
+    internal void AddReport(in Interop.Rist.rist_stats_sender_peer report, long nowNanos)
+    {
+        Interlocked.Increment(ref _sequence);
+        LinkStats s = _stats;
+        _stats = s with
+        {
+            Reports = s.Reports + 1,
+            LastReportNanos = nowNanos,
+            SentPackets = s.SentPackets + (long)report.sent,
+            RetransmittedPackets = s.RetransmittedPackets + (long)report.retransmitted,
+            ReceivedPackets = s.ReceivedPackets + (long)report.received,
+            LastRtcpNanos = report.received > 0 ? nowNanos : s.LastRtcpNanos,
+            RttMs = report.received > 0 ? report.rtt : s.RttMs,
+            SendRateBps = (long)report.bandwidth,
+            Quality = report.quality,
+        };
+        Interlocked.Increment(ref _sequence);
+    }
+
+    public override string ToString() => Name;
+}
