@@ -69,7 +69,9 @@ public sealed class UdpTsSource : TsSource
             }
             int received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
             ReadOnlySpan<byte> datagram = buffer.AsSpan(0, received);
-            datagram = datagram[TsSync.RtpHeaderLength(datagram)..];
+            int rtpHeader = TsSync.RtpHeaderLength(datagram);
+            if (rtpHeader > 0)
+                datagram = datagram[rtpHeader..^TsSync.RtpPaddingLength(datagram)];
             (int accepted, int rejected) = framer.PushPackets(datagram);
             CountBytes(accepted * TsPacket.Size);
 

@@ -29,6 +29,7 @@ public static class TsSync
 
     /// <summary>
     /// The RTP header length to skip if <paramref name="datagram"/> looks like RTP carrying TS (RFC 2250), else 0.
+    /// Padding (RTP's P bit) is left at the end for the caller to cut with <see cref="RtpPaddingLength"/>.
     /// Many encoders send RTP/MPEG-TS to what users call a UDP address; accepting both saves them a setting.
     /// </summary>
     public static int RtpHeaderLength(ReadOnlySpan<byte> datagram)
@@ -38,8 +39,14 @@ public static class TsSync
         int length = 12 + 4 * (datagram[0] & 0x0F); // fixed header + CSRCs
         if ((datagram[0] & 0x10) != 0 && datagram.Length >= length + 4)
             length += 4 + 4 * ((datagram[length + 2] << 8) | datagram[length + 3]); // header extension
-        return length < datagram.Length && datagram[length] == TsPacket.SyncByte && (datagram.Length - length) % TsPacket.Size == 0
+        int padding = (datagram[0] & 0x20) != 0 ? datagram[^1] : 0; // the last byte counts the padding
+        int payload = datagram.Length - length - padding;
+        return length < datagram.Length && payload > 0 && datagram[length] == TsPacket.SyncByte && payload % TsPacket.Size == 0
             ? length
             : 0;
     }
+
+    /// <summary>The RTP padding at the end of <paramref name="datagram"/> (0 unless the P bit is set).</summary>
+    public static int RtpPaddingLength(ReadOnlySpan<byte> datagram) =>
+        datagram.Length > 0 && (datagram[0] >> 6) == 2 && (datagram[0] & 0x20) != 0 ? datagram[^1] : 0;
 }

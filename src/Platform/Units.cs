@@ -11,18 +11,21 @@ public static class Units
         bitsPerSecond = 0;
         text = text.Trim();
         if (text.EndsWith("bps", StringComparison.OrdinalIgnoreCase))
+            text = text[..^3].TrimEnd(); // "8 Mbps", as FormatBitrate prints it
+        if (text.EndsWith("bps", StringComparison.OrdinalIgnoreCase))
             text = text[..^3];
         double multiplier = 1;
         if (!text.IsEmpty)
         {
             switch (text[^1])
             {
-                case 'k' or 'K': multiplier = 1e3; text = text[..^1]; break;
-                case 'm' or 'M': multiplier = 1e6; text = text[..^1]; break;
-                case 'g' or 'G': multiplier = 1e9; text = text[..^1]; break;
+                case 'k' or 'K': multiplier = 1e3; text = text[..^1].TrimEnd(); break;
+                case 'm' or 'M': multiplier = 1e6; text = text[..^1].TrimEnd(); break;
+                case 'g' or 'G': multiplier = 1e9; text = text[..^1].TrimEnd(); break;
             }
         }
-        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value))
+        // double.TryParse takes "NaN" and "Infinity" whatever the styles; a rate must be a finite number.
+        if (!double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
             return false;
         double bits = value * multiplier;
         if (bits is < 0 or > 1e12)
@@ -57,11 +60,11 @@ public static class Units
     }
 
     /// <summary>Bits per second the way broadcast engineers read them: "8.5 Mbps", "640 kbps".</summary>
-    public static string FormatBitrate(double bitsPerSecond) => bitsPerSecond switch
+    public static string FormatBitrate(double bitsPerSecond) => Math.Round(bitsPerSecond) switch
     {
-        >= 1e9 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e9:0.##} Gbps"),
-        >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e6:0.##} Mbps"),
-        >= 1e3 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e3:0.#} kbps"),
+        >= 999_995_000 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e9:0.##} Gbps"),
+        >= 999_995 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e6:0.##} Mbps"),
+        >= 999.95 => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond / 1e3:0.#} kbps"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{bitsPerSecond:0} bps"),
     };
 }

@@ -21,6 +21,18 @@ internal sealed class RistPeerHandle : SafeHandleZeroOrMinusOneIsInvalid
 
     public bool Is(IntPtr peer) => handle == peer;
 
+    /// <summary>
+    /// Gives the peer up to its context, which frees it in rist_destroy after stopping its threads: the safe way
+    /// at shutdown, since rist_peer_destroy races librist's running sender thread.
+    /// </summary>
+    public void LeaveToContext()
+    {
+        if (IsClosed)
+            return;
+        SetHandleAsInvalid();
+        _context.DangerousRelease();
+    }
+
     protected override bool ReleaseHandle()
     {
         int result = Interop.Rist.rist_peer_destroy(_context, handle);

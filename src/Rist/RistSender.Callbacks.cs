@@ -15,6 +15,10 @@ public sealed partial class RistSender
     [ThreadStatic]
     static uint t_advertisedPeerId;
 
+    /// <summary>True on a thread inside rist_peer_create: its log lines are read for the new peer's id.</summary>
+    [ThreadStatic]
+    static bool t_creatingPeer;
+
     unsafe Interop.Rist.rist_logging_settings* _loggingSettings;
 
     static unsafe Interop.Rist.rist_logging_settings* CreateLoggingSettings()
@@ -83,9 +87,6 @@ public sealed partial class RistSender
     {
         try
         {
-            string text = (Marshal.PtrToStringUTF8((IntPtr)message) ?? "").TrimEnd('\n', '\r', ' ');
-            if (text.StartsWith(AdvertisingPrefix, StringComparison.Ordinal))
-                t_advertisedPeerId = ParseAdvertisedPeerId(text);
             ILogger? log = FromArg(arg)?._log;
             LogLevel mapped = level switch
             {
@@ -95,8 +96,14 @@ public sealed partial class RistSender
                 Interop.Rist.RIST_LOG_INFO => LogLevel.Debug,
                 _ => LogLevel.Trace,
             };
-            if (log is not null && log.IsEnabled(mapped))
-                log.Log(mapped, "librist: {Message}", text);
+            bool wanted = log is not null && log.IsEnabled(mapped);
+            if (!wanted && !t_creatingPeer)
+                return 0; // the common case on librist's threads and ours: no string is made
+            string text = (Marshal.PtrToStringUTF8((IntPtr)message) ?? "").TrimEnd('\n', '\r', ' ');
+            if (t_creatingPeer && text.StartsWith(AdvertisingPrefix, StringComparison.Ordinal))
+                t_advertisedPeerId = ParseAdvertisedPeerId(text);
+            if (wanted)
+                log!.Log(mapped, "librist: {Message}", text);
         }
         catch (Exception e)
         {

@@ -96,7 +96,7 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
                 $"{culprit} '{url}': miface= needs librist {RistLibrary.CallerMifaceMinimum} or newer to bind a link to an interface (this is {RistLibrary.Version})",
                 ExitCodes.MissingLibrary);
         }
-        IPEndPoint receiver = Resolve(url, culprit);
+        IPEndPoint receiver = url.ResolveReceiver(culprit);
         string host = receiver.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{receiver.Address}]" : receiver.Address.ToString();
         string libristUrl = url.ToLibrist(new KeyValuePair<string, string>("weight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Replace($"rist://{url.Host}:", $"rist://{host}:", StringComparison.Ordinal);
@@ -115,7 +115,9 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
             {
                 CloseGate();
                 t_advertisedPeerId = 0;
+                t_creatingPeer = true;
                 int created = Interop.Rist.rist_peer_create(_context, out IntPtr peer, config);
+                t_creatingPeer = false;
                 OpenGate();
                 if (created != 0 || peer == IntPtr.Zero)
                     throw new RistbondException($"{culprit} '{url}': librist could not create the peer", ExitCodes.RuntimeFailure);
@@ -213,24 +215,6 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
 
     void OpenGate() => Volatile.Write(ref _gateClosed, 0);
 
-    static IPEndPoint Resolve(RistUrl url, string culprit)
-    {
-        string host = url.Host.Trim('[', ']');
-        if (IPAddress.TryParse(host, out IPAddress? address))
-            return new IPEndPoint(address, url.Port);
-        try
-        {
-            IPAddress[] addresses = Dns.GetHostAddresses(host);
-            IPAddress chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
-                ?? addresses.First(a => a.AddressFamily == AddressFamily.InterNetworkV6);
-            return new IPEndPoint(chosen, url.Port);
-        }
-        catch (Exception e) when (e is SocketException or InvalidOperationException)
-        {
-            throw new RistbondException($"{culprit} '{url}': cannot resolve host '{host}'", ExitCodes.RuntimeFailure, e);
-        }
-    }
-
     void Check(int result, string what)
     {
         if (result != 0)
@@ -245,10 +229,10 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
         lock (_linkChanges)
         {
             foreach (RistLink link in Links)
-                link.Peer.Dispose();
+                link.Peer.LeaveToContext();
             _links = [];
         }
-        _context.Dispose(); // rist_destroy joins librist's threads: no callback runs after this
+        _context.Dispose(); // rist_destroy stops and joins librist's threads, then frees the peers: no callback runs after this
         Interop.Rist.rist_logging_unset_global();
         if (_self.IsAllocated)
             _self.Free();

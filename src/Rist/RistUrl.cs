@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using Ristbond.Platform;
 
@@ -63,7 +65,7 @@ public sealed class RistUrl
             Fail("listen mode (@) is not possible for a bonded link: each link calls the receiver");
 
         int colon = rest.LastIndexOf(':');
-        if (colon <= 0 || rest.EndsWith(']'))
+        if (colon < 0 || rest.EndsWith(']'))
             Fail("missing port (expected rist://host:port)");
         string host = rest[..colon];
         string portText = rest[(colon + 1)..];
@@ -106,6 +108,28 @@ public sealed class RistUrl
         if (url["profile"] is string profile && profile != "1")
             Fail($"profile={profile}: bonding needs the Main profile (1)");
         return url;
+    }
+
+    /// <summary>
+    /// The receiver's address, resolving the host name if it is one. librist itself would go on with a broken
+    /// socket for a name it cannot resolve, so every link resolves here first.
+    /// </summary>
+    public IPEndPoint ResolveReceiver(string culprit = "--output")
+    {
+        string host = Host.Trim('[', ']');
+        if (IPAddress.TryParse(host, out IPAddress? address))
+            return new IPEndPoint(address, Port);
+        try
+        {
+            IPAddress[] addresses = Dns.GetHostAddresses(host);
+            IPAddress chosen = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork)
+                ?? addresses.First(a => a.AddressFamily == AddressFamily.InterNetworkV6);
+            return new IPEndPoint(chosen, Port);
+        }
+        catch (Exception e) when (e is SocketException or InvalidOperationException)
+        {
+            throw new RistbondException($"{culprit} '{Redacted}': cannot resolve host '{host}'", ExitCodes.RuntimeFailure, e);
+        }
     }
 
     public static bool IsValidName(string name) =>

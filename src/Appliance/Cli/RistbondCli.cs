@@ -16,12 +16,15 @@ public static class RistbondCli
         var root = new RootCommand("ristbond: one RIST flow over several links (cellular bonding), for any standard RIST receiver.")
         {
             SendCommand.Create(),
+            BenchCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0 && !AsksForHelp(args))
         {
             string command = parsed.CommandResult.Command is RootCommand ? "ristbond" : $"ristbond {parsed.CommandResult.Command.Name}";
-            error.WriteLine($"ristbond: {parsed.Errors[0].Message} (see '{command} --help')");
+            // "Required command was not provided" says less than "Unrecognized command 'transmit'": name the culprit.
+            ParseError first = parsed.Errors.OrderBy(e => e.Message.StartsWith("Required command", StringComparison.Ordinal) ? 1 : 0).First();
+            error.WriteLine($"ristbond: {first.Message} (see '{command} --help')");
             return ExitCodes.BadInput;
         }
         try

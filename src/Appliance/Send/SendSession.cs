@@ -16,12 +16,18 @@ namespace Ristbond.Appliance.Send;
 /// </summary>
 public sealed class SendSession : IControlTarget, IDisposable
 {
-    /// <summary>After a finite input ends, the sender stays up this long so lost packets can still be retransmitted.</summary>
-    const int DrainMs = 1500;
+    /// <summary>
+    /// After the input ends or a stop is asked for, the sender stays up this long so packets lost just before can
+    /// still be retransmitted (a receiver NACKs within its buffer; 1 s keeps a SIGTERM stop under systemd's 2 s).
+    /// </summary>
+    const int DrainMs = 1000;
 
     readonly SendOptions _options;
     readonly ILogger _log;
+    /// <summary>Stops everything at once: a fatal error, or a second signal.</summary>
     readonly CancellationTokenSource _stop = new();
+    /// <summary>Stops the input only (a signal, --duration): the links stay up to drain.</summary>
+    readonly CancellationTokenSource _stopInput = new();
     readonly List<IDisposable> _owned = [];
     readonly List<Thread> _threads = [];
     TsSource? _source;
@@ -41,12 +47,17 @@ public sealed class SendSession : IControlTarget, IDisposable
         if (urls.Count == 0)
             throw new RistbondException("--output: give at least one rist:// URL");
 
+        // Everything that can be checked without a receiver is checked before anything is printed or sent.
+        foreach (RistUrl url in urls)
+            url.ResolveReceiver();
         _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log));
+        _ = RistLibrary.Version;
+
         _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
-        _log.LogInformation("librist {Version}, flow id {FlowId}", RistLibrary.Version, _sender.FlowId);
         foreach (RistUrl url in urls)
             _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
         _sender.Start();
+        _log.LogInformation("librist {Version}, flow id {FlowId}, {Count} link(s)", RistLibrary.Version, _sender.FlowId, urls.Count);
 
         _loop = new LinkControlLoop(_sender, _source, _log);
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
@@ -69,14 +80,15 @@ public sealed class SendSession : IControlTarget, IDisposable
         var inputDone = new ManualResetEventSlim();
         StartThread("input", () =>
         {
-            _source.Run(_sender, _stop.Token);
+            _source.Run(_sender, _stopInput.Token);
             inputDone.Set();
         });
 
-        WaitHandle.WaitAny([_stop.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan);
-        if (inputDone.IsSet && _fatal is null)
+        WaitHandle.WaitAny([_stopInput.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan);
+        _stopInput.Cancel();
+        if (_fatal is null)
         {
-            _log.LogInformation("input {Input} ended; letting retransmissions finish", _source.Name);
+            _log.LogInformation(inputDone.IsSet ? "input {Input} ended; letting retransmissions finish" : "stopping: letting retransmissions finish", _source.Name);
             _stop.Token.WaitHandle.WaitOne(DrainMs);
         }
         return Finish();
@@ -103,7 +115,7 @@ public sealed class SendSession : IControlTarget, IDisposable
             : long.MaxValue;
         while (!_loop!.AnyLinkLive)
         {
-            if (_stop.Token.WaitHandle.WaitOne(50))
+            if (_stopInput.Token.WaitHandle.WaitOne(50))
                 return false;
             if (MonotonicClock.NowNanos > deadline)
             {
@@ -115,10 +127,13 @@ public sealed class SendSession : IControlTarget, IDisposable
         return true;
     }
 
+    /// <summary>The first signal stops the input and drains; a second one stops at once.</summary>
     void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
-        _stop.Cancel();
+        if (_stopInput.IsCancellationRequested)
+            _stop.Cancel();
+        _stopInput.Cancel();
     }
 
     void StartThread(string name, Action body)
@@ -134,6 +149,7 @@ public sealed class SendSession : IControlTarget, IDisposable
                 // A dead loop ends the process with a non-zero code; the error is reported once, by Run's caller.
                 Interlocked.CompareExchange(ref _fatal, e, null);
                 _stop.Cancel();
+                _stopInput.Cancel();
             }
         })
         { Name = name, IsBackground = true };
@@ -179,6 +195,7 @@ public sealed class SendSession : IControlTarget, IDisposable
 
     public void Dispose()
     {
+        _stopInput.Cancel();
         _stop.Cancel();
         // Threads first: the input thread may be inside librist until it sees the token.
         foreach (Thread thread in _threads)
@@ -186,5 +203,6 @@ public sealed class SendSession : IControlTarget, IDisposable
         for (int i = _owned.Count - 1; i >= 0; i--)
             _owned[i].Dispose();
         _stop.Dispose();
+        _stopInput.Dispose();
     }
 }

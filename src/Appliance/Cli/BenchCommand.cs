@@ -1,0 +1,63 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Ristbond.Appliance.Logging;
+using Ristbond.Bench;
+using Ristbond.Platform;
+
+namespace Ristbond.Appliance.Cli;
+
+/// <summary><c>ristbond bench …</c>: the figures in the README, measured on this machine.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var bench = new Command("bench", "Measure ristbond on this machine (figures for the README)");
+        bench.Subcommands.Add(CreatePath());
+        bench.Subcommands.Add(CreateProcess());
+        return bench;
+    }
+
+    static Command CreatePath()
+    {
+        var links = new Option<int>("--links") { Description = "Links in the sender", DefaultValueFactory = _ => 3 };
+        var datagrams = new Option<int>("--datagrams") { Description = $"Datagrams to send (at most {PacketPathBench.MaxDatagrams})", DefaultValueFactory = _ => PacketPathBench.DefaultDatagrams };
+        datagrams.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1000 or > PacketPathBench.MaxDatagrams) r.AddError($"--datagrams must be 1000..{PacketPathBench.MaxDatagrams}"); });
+        var command = new Command("path", "Packet path: datagrams/s through the framer into librist on one thread, CPU and bytes allocated per datagram") { links, datagrams };
+        command.SetAction(result =>
+        {
+            using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(LogLevel.Warning);
+            var r = PacketPathBench.Run(loggers.CreateLogger("bench"), result.GetValue(links), result.GetValue(datagrams));
+            Console.WriteLine(Invariant($"packet path, {r.Links} links, {r.Datagrams} datagrams of 7x188 bytes"));
+            Console.WriteLine(Invariant($"  datagrams/s (one thread, wall clock)  {r.DatagramsPerSecond,12:N0}   ({r.TsPacketsPerSecond:N0} TS packets/s)"));
+            Console.WriteLine(Invariant($"  CPU per datagram on that thread      {r.CpuNanosPerDatagram,12:N0} ns  (one core could carry {r.MbpsPerCore:N0} Mbps)"));
+            Console.WriteLine(Invariant($"  bytes allocated per datagram          {r.AllocatedBytesPerDatagram,12:0.###}   ({r.AllocatedBytes} bytes in all)"));
+            return r.AllocatedBytesPerDatagram == 0 ? ExitCodes.Ok : ExitCodes.RuntimeFailure;
+        });
+        return command;
+    }
+
+    static Command CreateProcess()
+    {
+        var bitrate = new Option<long>("--bitrate") { Description = "Input bit rate", CustomParser = RistbondCli.ParseBitrate, DefaultValueFactory = _ => 20_000_000 };
+        var links = new Option<int>("--links") { Description = "Links per sender", DefaultValueFactory = _ => 3 };
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time", DefaultValueFactory = _ => 20 };
+        var command = new Command("process", "Whole process: CPU seconds per Mbit and peak RSS of ristbond vs ristsender on the same input and links") { bitrate, links, seconds };
+        command.SetAction(result =>
+        {
+            using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(LogLevel.Information);
+            var r = ProcessBench.Run(result.GetValue(bitrate), result.GetValue(links), result.GetValue(seconds), loggers.CreateLogger("bench"));
+            Console.WriteLine(Invariant($"whole process, {Units.FormatBitrate(r.BitrateBps)} TS over {r.Links} links for {r.Seconds:0} s, side by side"));
+            Console.WriteLine($"  {"program",-11} {"CPU s",8} {"CPU s/Mbit",12} {"peak RSS MiB",13} {"delivered",11}");
+            foreach (var side in (ReadOnlySpan<ProcessBench.Side>)[r.Ristsender, r.Ristbond])
+            {
+                Console.WriteLine(Invariant(
+                    $"  {side.Program,-11} {side.CpuSeconds,8:0.00} {side.CpuSecondsPerMbit,12:0.00000} {side.PeakRssBytes / 1048576.0,13:0.0} {side.DeliveredBytes * 8 / 1e6 / side.MbitCarried,10:P0}"));
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

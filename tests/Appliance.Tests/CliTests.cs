@@ -1,0 +1,38 @@
+using Ristbond.Appliance.Cli;
+
+namespace Ristbond.Appliance.Tests;
+
+/// <summary>Command-line mistakes: one line, "ristbond: …", naming the option, exit code 2.</summary>
+public sealed class CliTests
+{
+    static (int Code, string[] Lines) Run(params string[] args)
+    {
+        var error = new StringWriter();
+        int code = RistbondCli.Run(args, error);
+        return (code, error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData(new[] { "send", "-o", "rist://h:1" }, "--input")]
+    [InlineData(new[] { "send", "-i", "testsrc" }, "--output")]
+    [InlineData(new[] { "send", "-i", "testsrc", "-o", "rist://h:1", "--frobnicate" }, "--frobnicate")]
+    [InlineData(new[] { "send", "-i", "testsrc", "-o", "rist://h:1", "--bitrate", "fast" }, "--bitrate 'fast'")]
+    [InlineData(new[] { "send", "-i", "testsrc", "-o", "rist://h:1", "--connect-timeout", "soon" }, "--connect-timeout 'soon'")]
+    [InlineData(new[] { "transmit" }, "transmit")]
+    public void Usage_errors_are_one_line_naming_the_culprit(string[] args, string culprit)
+    {
+        var (code, lines) = Run(args);
+        Assert.Equal(2, code);
+        string line = Assert.Single(lines);
+        Assert.StartsWith("ristbond: ", line, StringComparison.Ordinal);
+        Assert.Contains(culprit, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_url_fails_before_anything_is_sent()
+    {
+        var (code, lines) = Run("send", "-i", "testsrc", "-o", "rist://h:1?weight=x");
+        Assert.Equal(2, code);
+        Assert.Equal("ristbond: --output 'rist://h:1?weight=x': parameter weight='x' is not a whole number", Assert.Single(lines));
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using System.Text.Json;
+using Ristbond.LinkEmulator;
+
+namespace Ristbond.EndToEnd.Tests.Harness;
+
+/// <summary>
+/// A whole bonded path on one machine: ristbond → N emulated cellular links → ristreceiver → a UDP port where the
+/// test stream is checked packet by packet.
+/// </summary>
+public sealed class BondedSetup : IDisposable
+{
+    public RistReceiver Receiver { get; }
+    public TsCapture Capture { get; }
+    public IReadOnlyList<EmulatedLink> Links { get; }
+    public RistbondProcess Sender { get; private set; } = null!;
+    public int ReceiverPort { get; }
+
+    public BondedSetup(IReadOnlyList<(string Name, DirectionProfile Up, DirectionProfile Down)> links, string receiverParameters = "", ulong seed = 1)
+    {
+        ReceiverPort = Ports.FreeUdp();
+        Capture = new TsCapture(Ports.FreeUdp());
+        Receiver = new RistReceiver(ReceiverPort, Capture.Port, receiverParameters);
+        Links = [.. links.Select(l => AddEmulatedLink(l.Name, l.Up, l.Down, seed))];
+    }
+
+    /// <summary>Another emulated link toward the same receiver (for links added while streaming).</summary>
+    public EmulatedLink AddEmulatedLink(string name, DirectionProfile up, DirectionProfile down, ulong seed = 1)
+    {
+        var link = new EmulatedLink(name, new IPEndPoint(IPAddress.Loopback, 0), new IPEndPoint(IPAddress.Loopback, ReceiverPort), up, down, seed);
+        link.Start();
+        return link;
+    }
+
+    /// <summary>The rist:// URL that sends through an emulated link.</summary>
+    public static string UrlThrough(EmulatedLink link, string parameters = "") =>
+        $"rist://127.0.0.1:{link.ListenEndPoint.Port}?name={link.Name}" + (parameters.Length > 0 ? "&" + parameters : "");
+
+    public RistbondProcess Start(string input = "testsrc", string bitrate = "4M", string linkParameters = "", params string[] extra)
+    {
+        string[] arguments = ["send", "-i", input, "--bitrate", bitrate, "-o", string.Join(',', Links.Select(l => UrlThrough(l, linkParameters))), .. extra];
+        Sender = new RistbondProcess(arguments);
+        return Sender;
+    }
+
+    public void WaitForLive(int links, TimeSpan? timeout = null) =>
+        Assert.True(Sender.WaitForStats(s => RistbondProcess.LiveLinks(s) >= links, timeout ?? TimeSpan.FromSeconds(10)),
+            $"{links} link(s) never went live\n{Sender.Transcript()}\n{Receiver.Transcript()}");
+
+    /// <summary>Stops ristbond as Ctrl-C would (it drains, then exits 0) and gives the receiver time to deliver its buffer.</summary>
+    public void Stop()
+    {
+        Sender.Process.Interrupt();
+        Assert.True(Sender.Process.WaitForExit(TimeSpan.FromSeconds(5)), "ristbond did not stop within 5 s of SIGINT\n" + Sender.Transcript());
+        Assert.True(Sender.Process.ExitCode == 0, $"ristbond exited {Sender.Process.ExitCode}\n{Sender.Transcript()}");
+        Thread.Sleep(1500);
+    }
+
+    /// <summary>What a studio needs: every packet between the first and the last, intact, in order, and the receiver lost none.</summary>
+    public void AssertNothingLost(long minimumDataPackets)
+    {
+        string context = $"{Capture.Summary()}\nreceiver lost={Receiver.Lost} recovered={Receiver.Recovered} received={Receiver.Received}\n{Sender.Transcript()}";
+        Capture.Read(v =>
+        {
+            Assert.True(v.DataPackets >= minimumDataPackets, $"only {v.DataPackets} data packets arrived (expected ≥ {minimumDataPackets})\n{context}");
+            Assert.True(v.Missing == 0, $"{v.Missing} packets missing at the receiver\n{context}");
+            Assert.True(v.Corrupt == 0, $"{v.Corrupt} corrupt packets\n{context}");
+            Assert.True(v.OutOfOrder == 0, $"{v.OutOfOrder} packets out of order or duplicated\n{context}");
+            Assert.True(v.ContinuityErrors == 0, $"{v.ContinuityErrors} continuity errors\n{context}");
+            Assert.True(v.SyncErrors == 0, $"{v.SyncErrors} sync errors\n{context}");
+            return 0;
+        });
+        Assert.True(Receiver.Lost == 0, $"ristreceiver reports {Receiver.Lost} lost\n{context}");
+    }
+
+    public static long Number(JsonElement e, string property) => e.GetProperty(property).GetInt64();
+
+    public void Dispose()
+    {
+        Sender?.Dispose();
+        foreach (EmulatedLink link in Links)
+            link.Dispose();
+        Receiver.Dispose();
+        Capture.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The demo behind `./build.sh run`: the built-in test stream bonded over three emulated cellular links (different
+# rates and delays, a little loss) to librist's ristreceiver on this machine, with ristbond's live per-link table.
+# Ctrl-C stops everything and prints what the receiver got.
+set -euo pipefail
+RISTBOND=${1:?usage: demo.sh path/to/ristbond}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LINKEMU=$ROOT/artifacts/net10.0/bin/linkemu/release/linkemu
+WORK=$(mktemp -d /tmp/ristbond-demo.XXXXXX)
+RECEIVER_PORT=16000 OUTPUT_PORT=16010
+
+[ -x "$LINKEMU" ] || { echo "demo.sh: $LINKEMU is missing (run ./build.sh first)" >&2; exit 1; }
+
+cleanup() {
+  trap - EXIT INT TERM
+  kill "$SENDER" 2>/dev/null || true; wait "$SENDER" 2>/dev/null || true
+  sleep 1.5
+  kill "$EMULATOR" "$RECEIVER" "$SINK" 2>/dev/null || true
+  wait 2>/dev/null || true
+  echo
+  echo "receiver: $(grep -o '"flow_cumulative_stats":{[^}]*}' "$WORK/receiver.log" | tail -1)"
+  echo "logs: $WORK"
+}
+trap cleanup EXIT INT TERM
+
+ristreceiver -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
+RECEIVER=$!
+# Something must read the receiver's output, or its UDP socket reports errors: a quiet sink.
+python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $OUTPUT_PORT)); [s.recv(65536) for _ in iter(int, 1)]" &
+SINK=$!
+"$LINKEMU" \
+  --link "name=lte1,listen=127.0.0.1:17001,target=127.0.0.1:$RECEIVER_PORT,rate=3M,delay=45ms,jitter=8ms,loss=0.5%" \
+  --link "name=lte2,listen=127.0.0.1:17002,target=127.0.0.1:$RECEIVER_PORT,rate=5M,delay=70ms,jitter=10ms,loss=1%" \
+  --link "name=5g,listen=127.0.0.1:17003,target=127.0.0.1:$RECEIVER_PORT,rate=8M,delay=25ms,jitter=4ms,loss=0.2%" \
+  >"$WORK/linkemu.log" 2>&1 &
+EMULATOR=$!
+sleep 0.5
+
+"$RISTBOND" send -i testsrc --bitrate 6M --table \
+  -o "rist://127.0.0.1:17001?name=lte1,rist://127.0.0.1:17002?name=lte2,rist://127.0.0.1:17003?name=5g" \
+  2>"$WORK/ristbond.log" &
+SENDER=$!
+wait "$SENDER"
