@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo behind `./build.sh run`: the built-in test stream bonded over three emulated cellular links (different
 # rates and delays, a little loss) to librist's ristreceiver on this machine, with ristbond's live per-link table.
+# The receiver's reorder-buffer covers the links' spread of delays (see README, "Receiver settings").
 # Ctrl-C stops everything and prints what the receiver got.
 set -euo pipefail
 RISTBOND=${1:?usage: demo.sh path/to/ristbond}
@@ -23,15 +24,15 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ristreceiver -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
+ristreceiver -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT?reorder-buffer=120" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
 RECEIVER=$!
 # Something must read the receiver's output, or its UDP socket reports errors: a quiet sink.
 python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $OUTPUT_PORT)); [s.recv(65536) for _ in iter(int, 1)]" &
 SINK=$!
 "$LINKEMU" \
-  --link "name=lte1,listen=127.0.0.1:17001,target=127.0.0.1:$RECEIVER_PORT,rate=3M,delay=45ms,jitter=8ms,loss=0.5%" \
-  --link "name=lte2,listen=127.0.0.1:17002,target=127.0.0.1:$RECEIVER_PORT,rate=5M,delay=70ms,jitter=10ms,loss=1%" \
-  --link "name=5g,listen=127.0.0.1:17003,target=127.0.0.1:$RECEIVER_PORT,rate=8M,delay=25ms,jitter=4ms,loss=0.2%" \
+  --link "name=lte1,listen=127.0.0.1:17001,target=127.0.0.1:$RECEIVER_PORT,rate=3M,delay=45ms,jitter=8ms,loss=0.5%,down-delay=45ms" \
+  --link "name=lte2,listen=127.0.0.1:17002,target=127.0.0.1:$RECEIVER_PORT,rate=5M,delay=70ms,jitter=10ms,loss=1%,down-delay=70ms" \
+  --link "name=5g,listen=127.0.0.1:17003,target=127.0.0.1:$RECEIVER_PORT,rate=8M,delay=25ms,jitter=4ms,loss=0.2%,down-delay=25ms" \
   >"$WORK/linkemu.log" 2>&1 &
 EMULATOR=$!
 sleep 0.5

@@ -13,7 +13,7 @@ namespace Ristbond.Ingest;
 public sealed class UdpTsSource : TsSource
 {
     /// <summary>With no datagram for this long, a partial datagram is sent (padded) rather than held back.</summary>
-    const int IdleFlushMicros = 20_000;
+    const int IdleFlushMs = 20;
     /// <summary>Datagrams without a single TS packet before the input is declared not to be TS at all.</summary>
     const int NotTsThreshold = 16;
     const int ReceiveBufferBytes = 4 << 20;
@@ -32,6 +32,9 @@ public sealed class UdpTsSource : TsSource
         try
         {
             _socket.ReceiveBufferSize = ReceiveBufferBytes;
+            // A blocking receive that gives up after a quiet spell: one system call per datagram while data flows
+            // (no poll first), and a chance to flush and to see cancellation when it does not.
+            _socket.ReceiveTimeout = IdleFlushMs;
             if (multicast)
                 _socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             _socket.Bind(multicast ? new IPEndPoint(bind.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, bind.Port) : bind);
@@ -62,12 +65,16 @@ public sealed class UdpTsSource : TsSource
 
         while (!cancellation.IsCancellationRequested)
         {
-            if (!_socket.Poll(IdleFlushMicros, SelectMode.SelectRead))
+            int received;
+            try
             {
-                framer.Flush();
+                received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
+            }
+            catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+            {
+                framer.Flush(); // only when the input is quiet: the exception is not on the packet path
                 continue;
             }
-            int received = _socket.ReceiveFrom(buffer, SocketFlags.None, from);
             ReadOnlySpan<byte> datagram = buffer.AsSpan(0, received);
             int rtpHeader = TsSync.RtpHeaderLength(datagram);
             if (rtpHeader > 0)
