@@ -14,8 +14,9 @@ public sealed class RistLink
     uint _weight;
     int _established;
 
-    internal RistLink(string name, RistUrl url, IPEndPoint receiver, uint peerId, RistPeerHandle peer, uint weight)
+    internal RistLink(string name, RistUrl url, IPEndPoint receiver, uint peerId, RistPeerHandle peer, uint weight, int keepaliveIntervalMs)
     {
+        KeepaliveIntervalMs = keepaliveIntervalMs;
         Name = name;
         Url = url;
         Receiver = receiver;
@@ -30,6 +31,8 @@ public sealed class RistLink
     /// <summary>The receiver address the link sends to (the URL's host resolved once, when the link was added).</summary>
     public IPEndPoint Receiver { get; }
     public long AddedNanos { get; }
+    /// <summary>How often librist sends a keepalive on this link, which the receiver answers.</summary>
+    public int KeepaliveIntervalMs { get; }
 
     /// <summary>The weight last handed to librist (packets per round of its weighted round robin).</summary>
     public uint Weight => Volatile.Read(ref _weight);

@@ -98,7 +98,10 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
         }
         IPEndPoint receiver = url.ResolveReceiver(culprit);
         string host = receiver.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{receiver.Address}]" : receiver.Address.ToString();
-        string libristUrl = url.ToLibrist(new KeyValuePair<string, string>("weight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        int keepaliveMs = url["keepalive-interval"] is string k ? int.Parse(k, System.Globalization.CultureInfo.InvariantCulture) : _options.DefaultKeepaliveIntervalMs;
+        string libristUrl = url.ToLibrist(
+                new KeyValuePair<string, string>("weight", weight.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new KeyValuePair<string, string>("keepalive-interval", keepaliveMs.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Replace($"rist://{url.Host}:", $"rist://{host}:", StringComparison.Ordinal);
 
         lock (_linkChanges)
@@ -125,7 +128,7 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
                 // it also announces the number in its log, synchronously, which we prefer when we saw it.
                 _peersCreated++;
                 uint peerId = t_advertisedPeerId != 0 ? t_advertisedPeerId : _peersCreated;
-                var link = new RistLink(name, url, receiver, peerId, new RistPeerHandle(peer, _context), weight);
+                var link = new RistLink(name, url, receiver, peerId, new RistPeerHandle(peer, _context), weight, keepaliveMs);
                 Volatile.Write(ref _links, [.. _links, link]);
                 _log.LogInformation("link {Link}: added, calling {Receiver} (weight {Weight})", name, url, weight);
                 return link;

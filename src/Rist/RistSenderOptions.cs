@@ -10,6 +10,13 @@ public sealed record RistSenderOptions
     public int StatsIntervalMs { get; init; } = 100;
 
     /// <summary>
+    /// librist's keepalive-interval for links whose URL does not set one. The receiver answers every keepalive on
+    /// the link it came by, so at 10 ms each link gets 100 round trips a second: enough to see a link start losing
+    /// within half a second (librist's default, 1000 ms, gives one a second). About 40 kbit/s each way per link.
+    /// </summary>
+    public int DefaultKeepaliveIntervalMs { get; init; } = 10;
+
+    /// <summary>
     /// How long the writer waits, around a peer being added or removed, for librist's sender thread to empty its
     /// queue: librist 0.2.x walks its peer list without the lock that peer create/destroy take.
     /// </summary>

@@ -28,6 +28,21 @@ public static class SendCommand
             CustomParser = RistbondCli.ParseBitrate,
             DefaultValueFactory = _ => 4_000_000,
         };
+        var minBitrate = new Option<long>("--min-bitrate")
+        {
+            Description = "Lowest encoder bitrate the control loop recommends",
+            CustomParser = RistbondCli.ParseBitrate,
+            DefaultValueFactory = _ => 500_000,
+        };
+        var maxBitrate = new Option<long>("--max-bitrate")
+        {
+            Description = "Highest encoder bitrate the control loop recommends",
+            CustomParser = RistbondCli.ParseBitrate,
+            DefaultValueFactory = _ => 20_000_000,
+        };
+        var staticWeights = new Option<bool>("--static-weights") { Description = "No adaptation: the URLs' weight= as librist weights, fixed bitrate (dead links still out)" };
+        var bitrateCommand = new Option<string?>("--bitrate-command") { Description = "Run CMD BITRATE (through /bin/sh) when the recommended bitrate changes, for an external encoder" };
+        var bitrateUdp = new Option<string?>("--bitrate-udp") { Description = "Send {\"recommended_bitrate_bps\":N} to ADDRESS:PORT on each change and once a second" };
         var statsJson = new Option<string?>("--stats-json") { Description = "Write one JSON stats line per second to PATH, or - for stdout" };
         var control = new Option<string?>("--control") { Description = "Unix socket taking link commands: add URL | remove NAME | bitrate RATE | stats" };
         var table = new Option<bool>("--table") { Description = "Show a live per-link table on the terminal" };
@@ -48,8 +63,14 @@ public static class SendCommand
 
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
-            input, output, loop, bitrate, statsJson, control, table, connectTimeout, duration, flowId, verbose, quiet,
+            input, output, loop, bitrate, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
+            statsJson, control, table, connectTimeout, duration, flowId, verbose, quiet,
         };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(minBitrate) > result.GetValue(maxBitrate))
+                result.AddError($"--min-bitrate {result.GetValue(minBitrate)} is above --max-bitrate {result.GetValue(maxBitrate)}");
+        });
         command.SetAction(result =>
         {
             var options = new SendOptions
@@ -58,6 +79,11 @@ public static class SendCommand
                 Outputs = result.GetValue(output) ?? [],
                 Loop = result.GetValue(loop),
                 TestBitrateBps = result.GetValue(bitrate),
+                MinBitrateBps = result.GetValue(minBitrate),
+                MaxBitrateBps = result.GetValue(maxBitrate),
+                StaticWeights = result.GetValue(staticWeights),
+                BitrateCommand = result.GetValue(bitrateCommand),
+                BitrateUdp = result.GetValue(bitrateUdp),
                 StatsJson = result.GetValue(statsJson),
                 ControlSocket = result.GetValue(control),
                 Table = result.GetValue(table),

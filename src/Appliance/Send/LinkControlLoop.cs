@@ -1,28 +1,31 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Ristbond.Appliance.Status;
 using Ristbond.Bonding;
 using Ristbond.Ingest;
 using Ristbond.Platform;
 using Ristbond.Rist;
-using Ristbond.Appliance.Status;
 
 namespace Ristbond.Appliance.Send;
 
 /// <summary>
-/// The control loop of <c>ristbond send</c>, on its own thread: every 100 ms it reads each link's stats, decides
-/// its state and weight and hands the weight to librist; once a second it publishes a stats report. The only
-/// thread that sets weights, so librist is never called from its own callbacks.
+/// The control loop of <c>ristbond send</c>, on its own thread: every 100 ms it hands each link's counters to the
+/// <see cref="BondingController"/>, gives librist the weights it decides (the only thread that does, so librist is
+/// never called from its own callbacks), sets the encoder to the recommended bitrate, and once a second publishes
+/// a stats report. It owns the controller: links added or removed elsewhere are picked up from the sender's
+/// snapshot at the next tick.
 /// </summary>
-public sealed class LinkControlLoop(RistSender sender, TsSource source, ILogger log)
+public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingController controller, BitratePublisher publisher, ILogger log)
 {
     const long TickNanos = 100_000_000;
     const long ReportNanos = MonotonicClock.NanosPerSecond;
 
-    readonly Dictionary<RistLink, LinkMemory> _memory = [];
+    readonly Dictionary<string, RistLink> _known = [];
+    readonly List<EventReport> _pendingEvents = [];
     readonly long _startNanos = MonotonicClock.NowNanos;
-    long _lastReportNanos;
     long _nextReportNanos;
+    long _lastReportNanos;
     long _lastInputBytes;
+    BondingDecision? _decision;
     StatsReport? _latest;
     int _liveLinks;
 
@@ -32,6 +35,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, ILogger 
     /// <summary>The latest report (null before the first second).</summary>
     public StatsReport? Latest => Volatile.Read(ref _latest);
 
+    /// <summary>True once some link's receiver answers (the link carries traffic).</summary>
     public bool AnyLinkLive => Volatile.Read(ref _liveLinks) > 0;
 
     public void Run(CancellationToken cancellation)
@@ -47,75 +51,181 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, ILogger 
         }
     }
 
+    /// <summary>Sets the ceiling of the recommendation from another thread; applied at the next tick.</summary>
+    public void RequestMaxBitrate(long bitsPerSecond) => Interlocked.Exchange(ref _requestedMaxBitrate, bitsPerSecond);
+
+    long _requestedMaxBitrate;
+
     void Tick(long now)
     {
+        if (Interlocked.Exchange(ref _requestedMaxBitrate, 0) is long max and > 0)
+            controller.SetBitrateLimits(controller.Options.MinBitrateBps, max);
+        var links = sender.Links;
+        FollowLinkChanges(links);
+        var observations = new (string, LinkObservation)[links.Length];
+        for (int i = 0; i < links.Length; i++)
+            observations[i] = (links[i].Name, Observe(links[i]));
+        var input = new BondingInput { NowNanos = now, DatagramsSent = sender.DatagramsSent, SourceBitrateBps = SourceBitrate() };
+        BondingDecision decision = controller.Update(input, observations);
+        _decision = decision;
+
         int live = 0;
-        foreach (RistLink link in sender.Links)
+        foreach (LinkDecision d in decision.Links)
         {
-            LinkMemory memory = MemoryOf(link);
-            var observation = Observe(link, now);
-            LinkState state = LinkLiveness.StateOf(observation);
-            if (state != memory.State)
-                LogTransition(link, memory.State, state, observation);
-            memory.State = state;
-            if (state == LinkState.Live)
+            if (_known.TryGetValue(d.Name, out RistLink? link))
+                sender.SetWeight(link, d.Weight);
+            if (d.State.CarriesTraffic())
                 live++;
-            sender.SetWeight(link, StaticWeights.For(state, ConfiguredWeight(link)));
         }
         Volatile.Write(ref _liveLinks, live);
-        ForgetRemovedLinks();
+        foreach (LinkTransition t in decision.Transitions)
+            LogTransition(t, decision);
+        if (decision.Event is BondingEvent e)
+            Announce(e);
+        if (live > 0)
+            publisher.Publish(decision.RecommendedBitrateBps, now);
 
         if (now >= _nextReportNanos - TickNanos / 2)
         {
             _nextReportNanos += ReportNanos;
-            StatsReport report = BuildReport(now);
+            StatsReport report = BuildReport(now, decision);
             Volatile.Write(ref _latest, report);
             Reported?.Invoke(report);
         }
     }
 
-    StatsReport BuildReport(long now)
+    void FollowLinkChanges(System.Collections.Immutable.ImmutableArray<RistLink> links)
+    {
+        foreach (RistLink link in links)
+        {
+            if (_known.TryAdd(link.Name, link))
+                controller.AddLink(link.Name);
+        }
+        if (_known.Count == links.Length)
+            return;
+        foreach (string gone in _known.Keys.Where(name => !links.Any(l => l.Name == name)).ToList())
+        {
+            _known.Remove(gone);
+            controller.RemoveLink(gone);
+        }
+    }
+
+    static LinkObservation Observe(RistLink link)
+    {
+        LinkStats stats = link.ReadStats();
+        return new LinkObservation
+        {
+            LastRtcpNanos = stats.LastRtcpNanos,
+            ReportNanos = stats.LastReportNanos,
+            SentPackets = stats.SentPackets,
+            RetransmittedPackets = stats.RetransmittedPackets,
+            ReceivedPackets = stats.ReceivedPackets,
+            RttMs = stats.RttMs,
+            KeepalivesPerSecond = 1000.0 / link.KeepaliveIntervalMs,
+            SignalFactor = 1,
+            Preference = ConfiguredWeight(link),
+        };
+    }
+
+    /// <summary>weight= from the link's URL (1 if absent): its preference; 0 asks for a copy of every packet on that link.</summary>
+    public static double ConfiguredWeight(RistLink link) =>
+        link.Url["weight"] is string text && uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint weight) ? weight : 1;
+
+    double SourceBitrate() => source is TestSource test ? test.BitrateBps : _lastInputBps;
+
+    double _lastInputBps;
+
+    void Announce(BondingEvent e)
+    {
+        var report = new EventReport
+        {
+            Type = e.WireType,
+            T = Math.Round((e.AtNanos - _startNanos) / 1e9, 3),
+            RecommendedBitrateBps = (long)e.RecommendedBitrateBps,
+            UsableCapacityBps = (long)e.UsableCapacityBps,
+        };
+        _pendingEvents.Add(report);
+        log.LogInformation("{Type}: recommended bitrate {Rate} (links can carry {Capacity})",
+            report.Type, Units.FormatBitrate(e.RecommendedBitrateBps), Units.FormatBitrate(e.UsableCapacityBps));
+    }
+
+    void LogTransition(LinkTransition t, BondingDecision decision)
+    {
+        LinkDecision d = decision.Links.First(l => l.Name == t.Link);
+        switch (t.To)
+        {
+            case LinkState.Probing:
+                log.LogInformation("link {Link}: receiver answers (rtt {Rtt:0} ms), probing", t.Link, d.RttMs);
+                break;
+            case LinkState.Live when t.From == LinkState.Degraded:
+                log.LogInformation("link {Link}: healthy again, full share", t.Link);
+                break;
+            case LinkState.Live:
+                log.LogInformation("link {Link}: live, capacity about {Capacity}", t.Link, Units.FormatBitrate(d.CapacityBps));
+                break;
+            case LinkState.Degraded:
+                log.LogWarning("link {Link}: degraded (loss {Loss:P1}, queue {Queue:0} ms, health {Health:0.00}), reduced share", t.Link, d.Loss, d.QueueDelayMs, d.Health);
+                break;
+            case LinkState.Dead:
+                log.LogWarning("link {Link}: no answer from the receiver for {Silence:0.0} s, out of rotation", t.Link,
+                    (MonotonicClock.NowNanos - (_known.TryGetValue(t.Link, out RistLink? l) ? l.ReadStats().LastRtcpNanos : 0)) / 1e9);
+                break;
+        }
+    }
+
+    StatsReport BuildReport(long now, BondingDecision decision)
     {
         double seconds = (now - _lastReportNanos) / (double)MonotonicClock.NanosPerSecond;
         _lastReportNanos = now;
-        var links = new List<LinkReport>();
+        long inputBytes = source.Bytes;
+        _lastInputBps = (inputBytes - _lastInputBytes) * 8 / seconds;
+        _lastInputBytes = inputBytes;
+
+        var links = new List<LinkReport>(decision.Links.Count);
         long sentBps = 0, retransmitBps = 0;
         int live = 0;
-        foreach (RistLink link in sender.Links)
+        foreach (LinkDecision d in decision.Links)
         {
-            LinkMemory memory = MemoryOf(link);
+            if (!_known.TryGetValue(d.Name, out RistLink? link))
+                continue;
             LinkStats stats = link.ReadStats();
-            long sent = stats.SentPackets - memory.ReportedStats.SentPackets;
-            long retransmitted = stats.RetransmittedPackets - memory.ReportedStats.RetransmittedPackets;
-            memory.ReportedStats = stats;
-            long linkRetransmitBps = (long)(retransmitted * MpegTs.TsPacket.DatagramSize * 8 / seconds);
-            long linkSentBps = memory.State == LinkState.Dead ? 0 : stats.SendRateBps;
+            LinkStats previous = _reported.GetValueOrDefault(d.Name);
+            _reported[d.Name] = stats;
+            long linkRetransmitBps = (long)((stats.RetransmittedPackets - previous.RetransmittedPackets) * MpegTs.TsPacket.DatagramSize * 8 / seconds);
+            long linkSentBps = d.State.CarriesTraffic() ? stats.SendRateBps : 0;
             links.Add(new LinkReport
             {
-                Name = link.Name,
+                Name = d.Name,
                 Url = link.Url.Redacted,
-                State = memory.State.ToWire(),
-                RttMs = Math.Round(stats.RttMs, 1),
-                Loss = sent > 0 ? Math.Round((double)retransmitted / sent, 4) : 0,
+                State = d.State.ToWire(),
+                RttMs = Math.Round(d.RttMs, 1),
+                QueueDelayMs = Math.Round(d.QueueDelayMs, 1),
+                Loss = Math.Round(d.Loss, 4),
+                CapacityBps = (long)d.CapacityBps,
+                Health = Math.Round(d.Health, 3),
                 SentBps = linkSentBps,
                 RetransmitBps = linkRetransmitBps,
-                Weight = link.Weight,
+                Weight = d.Weight,
             });
             sentBps += linkSentBps;
             retransmitBps += linkRetransmitBps;
-            if (memory.State == LinkState.Live)
+            if (d.State.CarriesTraffic())
                 live++;
         }
-        long inputBytes = source.Bytes;
-        long inputBps = (long)((inputBytes - _lastInputBytes) * 8 / seconds);
-        _lastInputBytes = inputBytes;
+        foreach (string gone in _reported.Keys.Where(k => !_known.ContainsKey(k)).ToList())
+            _reported.Remove(gone);
+
+        IReadOnlyList<EventReport>? events = _pendingEvents.Count > 0 ? [.. _pendingEvents] : null;
+        _pendingEvents.Clear();
         return new StatsReport
         {
             T = Math.Round((now - _startNanos) / (double)MonotonicClock.NanosPerSecond, 3),
+            BitrateBps = (long)SourceBitrate(),
+            RecommendedBitrateBps = (long)decision.RecommendedBitrateBps,
             Links = links,
             Totals = new TotalsReport
             {
-                InputBps = inputBps,
+                InputBps = (long)_lastInputBps,
                 SentBps = sentBps,
                 RetransmitBps = retransmitBps,
                 Links = links.Count,
@@ -125,64 +235,9 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, ILogger 
                 Datagrams = sender.DatagramsSent,
                 WriteErrors = sender.WriteErrors,
             },
+            Events = events,
         };
     }
 
-    static LinkObservation Observe(RistLink link, long now)
-    {
-        LinkStats stats = link.ReadStats();
-        return new LinkObservation
-        {
-            NowNanos = now,
-            AddedNanos = link.AddedNanos,
-            LastRtcpNanos = stats.LastRtcpNanos,
-            SentPackets = stats.SentPackets,
-            RetransmittedPackets = stats.RetransmittedPackets,
-            ReceivedPackets = stats.ReceivedPackets,
-            RttMs = stats.RttMs,
-            SendRateBps = stats.SendRateBps,
-        };
-    }
-
-    /// <summary>weight= from the link's URL (1 if absent); 0 asks for a copy of every packet on that link.</summary>
-    public static uint ConfiguredWeight(RistLink link) =>
-        link.Url["weight"] is string text && uint.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out uint weight) ? weight : 1;
-
-    void LogTransition(RistLink link, LinkState from, LinkState to, in LinkObservation observation)
-    {
-        switch (to)
-        {
-            case LinkState.Live when from == LinkState.Dead:
-                log.LogInformation("link {Link}: alive again (rtt {Rtt} ms), back in rotation", link.Name, observation.RttMs);
-                break;
-            case LinkState.Live:
-                log.LogInformation("link {Link}: live (rtt {Rtt} ms)", link.Name, observation.RttMs);
-                break;
-            case LinkState.Dead:
-                log.LogWarning("link {Link}: no answer from the receiver for {Silence:0.0} s, out of rotation",
-                    link.Name, (observation.NowNanos - observation.LastRtcpNanos) / 1e9);
-                break;
-        }
-    }
-
-    LinkMemory MemoryOf(RistLink link)
-    {
-        if (!_memory.TryGetValue(link, out LinkMemory? memory))
-            _memory[link] = memory = new LinkMemory();
-        return memory;
-    }
-
-    void ForgetRemovedLinks()
-    {
-        if (_memory.Count <= sender.Links.Length)
-            return;
-        foreach (RistLink gone in _memory.Keys.Except(sender.Links).ToList())
-            _memory.Remove(gone);
-    }
-
-    sealed class LinkMemory
-    {
-        public LinkState State = LinkState.Connecting;
-        public LinkStats ReportedStats;
-    }
+    readonly Dictionary<string, LinkStats> _reported = [];
 }

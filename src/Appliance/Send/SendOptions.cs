@@ -8,8 +8,17 @@ public sealed record SendOptions
     public required string Input { get; init; }
     public required IReadOnlyList<string> Outputs { get; init; }
     public bool Loop { get; init; }
-    /// <summary>Bit rate of the built-in test source.</summary>
+    /// <summary>Bit rate of the built-in test source at start; it then follows the recommendation.</summary>
     public long TestBitrateBps { get; init; } = 4_000_000;
+    /// <summary>The range the recommended encoder bitrate stays in.</summary>
+    public long MinBitrateBps { get; init; } = 500_000;
+    public long MaxBitrateBps { get; init; } = 20_000_000;
+    /// <summary>No adaptation: librist's weighted round robin with the URLs' weights, dead links still taken out.</summary>
+    public bool StaticWeights { get; init; }
+    /// <summary>Run this (through /bin/sh, bitrate appended) when the recommendation changes: for an external encoder.</summary>
+    public string? BitrateCommand { get; init; }
+    /// <summary>Send the recommendation as a JSON datagram to this address:port.</summary>
+    public string? BitrateUdp { get; init; }
     public string? StatsJson { get; init; }
     public string? ControlSocket { get; init; }
     public bool Table { get; init; }

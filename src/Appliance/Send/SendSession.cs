@@ -59,7 +59,15 @@ public sealed class SendSession : IControlTarget, IDisposable
         _sender.Start();
         _log.LogInformation("librist {Version}, flow id {FlowId}, {Count} link(s)", RistLibrary.Version, _sender.FlowId, urls.Count);
 
-        _loop = new LinkControlLoop(_sender, _source, _log);
+        var bonding = new Bonding.BondingOptions
+        {
+            Adaptive = !_options.StaticWeights,
+            MinBitrateBps = _options.MinBitrateBps,
+            MaxBitrateBps = _options.MaxBitrateBps,
+        };
+        double start = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
+        var publisher = Own(new BitratePublisher(_source, _options.BitrateCommand, _options.BitrateUdp, _log));
+        _loop = new LinkControlLoop(_sender, _source, new Bonding.BondingController(bonding, start), publisher, _log);
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
         StatsTable? table = _options.Table ? new StatsTable() : null;
         _loop.Reported += report =>
@@ -157,7 +165,8 @@ public sealed class SendSession : IControlTarget, IDisposable
         thread.Start();
     }
 
-    static uint InitialWeight(RistUrl url) => url["weight"] == "0" ? 0 : Bonding.StaticWeights.OutOfRotation;
+    /// <summary>A new link starts out of rotation (weight 1; 0 would be "copy of everything") until its receiver answers.</summary>
+    static uint InitialWeight(RistUrl url) => url["weight"] == "0" ? 0u : 1u;
 
     T Own<T>(T disposable) where T : IDisposable
     {
@@ -184,6 +193,13 @@ public sealed class SendSession : IControlTarget, IDisposable
 
     void IControlTarget.SetBitrate(long bitsPerSecond)
     {
+        if (!_options.StaticWeights)
+        {
+            // The control loop sets the bitrate; what an operator sets is its ceiling.
+            _loop!.RequestMaxBitrate(bitsPerSecond);
+            _log.LogInformation("bitrate: at most {Rate} from now on", Units.FormatBitrate(bitsPerSecond));
+            return;
+        }
         if (_source is not TestSource test)
             throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc; its bit rate is set by its encoder");
         test.BitrateBps = bitsPerSecond;

@@ -1,0 +1,106 @@
+namespace Ristbond.Bonding;
+
+/// <summary>
+/// Every tunable of the bonding control logic in one place, with the reason for its value. Times are in
+/// nanoseconds of the monotonic clock, rates in bits per second of TS payload.
+/// </summary>
+public sealed record BondingOptions
+{
+    const long Ms = 1_000_000;
+    const long S = 1_000_000_000;
+
+    /// <summary>
+    /// False: every link in rotation gets its configured preference as its share and the recommendation stays at
+    /// the start bitrate (librist's static weights, with dead links still taken out). For comparison and for
+    /// redundancy set-ups.
+    /// </summary>
+    public bool Adaptive { get; init; } = true;
+
+    /// <summary>Bytes of TS per datagram (7×188): what one packet on a link carries.</summary>
+    public int DatagramBytes { get; init; } = 1316;
+
+    // --- Liveness -----------------------------------------------------------------------------------------
+    /// <summary>RTCP silence after which a link is dead. A receiver answers every link many times a second.</summary>
+    public long DeadAfterNanos { get; init; } = 500 * Ms;
+    /// <summary>How long a link that has just come (back) to life carries only a trial share.</summary>
+    public long ProbingNanos { get; init; } = 1 * S;
+    /// <summary>The largest share of the stream a probing link gets.</summary>
+    public double ProbingShare { get; init; } = 0.15;
+
+    // --- RTT and queueing delay ---------------------------------------------------------------------------
+    /// <summary>EWMA weight of each new RTT sample for the displayed smoothed RTT (TCP's 1/8).</summary>
+    public double RttAlpha { get; init; } = 0.125;
+    /// <summary>The base RTT is the minimum over this window, so a route change is adopted after it.</summary>
+    public long MinRttWindowNanos { get; init; } = 10 * S;
+    /// <summary>Queueing delay under which a link is known not to be saturated at its current rate.</summary>
+    public double QueueLowMs { get; init; } = 20;
+    /// <summary>Queueing delay above which a growing queue means the link is saturated.</summary>
+    public double QueueHighMs { get; init; } = 50;
+    /// <summary>Queueing delay above which the link is overloaded whatever the trend: drain it.</summary>
+    public double QueueMaxMs { get; init; } = 150;
+    /// <summary>RTT (base + queue) at which health reaches 0: beyond it retransmissions cannot arrive within the receiver's buffer.</summary>
+    public double RttLimitMs { get; init; } = 600;
+
+    // --- Capacity -----------------------------------------------------------------------------------------
+    /// <summary>Capacity assumed for a link before anything is known about it.</summary>
+    public double InitialCapacityBps { get; init; } = 1_000_000;
+    public double MinCapacityBps { get; init; } = 100_000;
+    /// <summary>How far above the rate a link has carried without queueing its estimate may go: the probe.</summary>
+    public double ProbeGain { get; init; } = 1.25;
+    /// <summary>How fast an unsaturated link's estimate grows toward its probe ceiling, per second.</summary>
+    public double ProbeGrowthPerSecond { get; init; } = 0.5;
+    /// <summary>After a capacity cut, the next one waits this long, for the queue to show the effect of the first.</summary>
+    public long CutIntervalNanos { get; init; } = 500 * Ms;
+    /// <summary>After a link saturates, its estimate does not grow for this long.</summary>
+    public long HoldAfterCongestionNanos { get; init; } = 2 * S;
+    /// <summary>What was verified fades by this much per second, so an old high estimate does not outlive the evidence.</summary>
+    public double VerifiedDecayPerSecond { get; init; } = 0.01;
+
+    // --- Loss ---------------------------------------------------------------------------------------------
+    /// <summary>Time constant of the filter on each link's answers to keepalives, the per-link loss signal.</summary>
+    public long LossTimeConstantNanos { get; init; } = 400 * Ms;
+    /// <summary>
+    /// Round-trip loss under this is counting noise, not a link problem: about 1.7σ of the answer counts over
+    /// the filter's span at 100 keepalives/s with 2% loss on every link.
+    /// </summary>
+    public double LossDeadband { get; init; } = 0.04;
+    /// <summary>Loss at which health starts to fall off steeply, and at which it reaches 0.</summary>
+    public double LossSoft { get; init; } = 0.005;
+    public double LossLimit { get; init; } = 0.06;
+    /// <summary>Retransmitted ÷ sent over all links above which the bitrate comes down, wherever the loss is.</summary>
+    public double AggregateLossLimit { get; init; } = 0.05;
+
+    // --- States and weights -------------------------------------------------------------------------------
+    /// <summary>Health below which a link is degraded (after <see cref="DegradeAfterNanos"/>), and above which it recovers (after <see cref="RecoverAfterNanos"/>).</summary>
+    public double DegradedBelow { get; init; } = 0.5;
+    public double RecoveredAbove { get; init; } = 0.75;
+    public long DegradeAfterNanos { get; init; } = 300 * Ms;
+    public long RecoverAfterNanos { get; init; } = 2 * S;
+    /// <summary>A fall of health from above <see cref="RecoveredAbove"/> to below this is a dip: it counts toward flap damping.</summary>
+    public double DipBelow { get; init; } = 0.6;
+    /// <summary>Flap damping: each dip of health or death adds 1; the penalty halves every this long; at 2 or more the link is degraded and held there.</summary>
+    public long FlapHalfLifeNanos { get; init; } = 15 * S;
+    public double FlapHoldPenalty { get; init; } = 2;
+    /// <summary>A link's weight follows its health up only once the health has held this long (down at once).</summary>
+    public long HealthRiseDelayNanos { get; init; } = 500 * Ms;
+    /// <summary>librist weight units for a whole stream; a link out of rotation gets weight 1 (0 would mean "copy everything").</summary>
+    public uint WeightScale { get; init; } = 1000;
+    /// <summary>Share changes smaller than this are not handed to librist.</summary>
+    public double MinShareChange { get; init; } = 0.02;
+    /// <summary>Cautious increase: a link's share grows by at most this much of the stream per second.</summary>
+    public double MaxShareRisePerSecond { get; init; } = 0.10;
+    /// <summary>After a link's weight went down, it does not go up again for this long (and the reverse).</summary>
+    public long ReversalDwellNanos { get; init; } = 5 * S;
+
+    // --- Rate control -------------------------------------------------------------------------------------
+    public double MinBitrateBps { get; init; } = 500_000;
+    public double MaxBitrateBps { get; init; } = 20_000_000;
+    /// <summary>The recommendation stays this far under the usable capacity (retransmissions, estimation error).</summary>
+    public double Headroom { get; init; } = 0.05;
+    /// <summary>Cautious increase: at most this much more per second.</summary>
+    public double IncreasePerSecond { get; init; } = 0.10;
+    /// <summary>No increase for this long after a decrease.</summary>
+    public long HoldAfterDecreaseNanos { get; init; } = 2 * S;
+    /// <summary>Changes of the recommendation smaller than this (relative) are not announced as events.</summary>
+    public double EventThreshold { get; init; } = 0.03;
+}

@@ -1,0 +1,100 @@
+namespace Ristbond.Bonding;
+
+/// <summary>
+/// One link's capacity, learned from queueing delay rather than from what we send (librist's send rate is our
+/// own rate: a capacity built on it only confirms itself). A rate carried while the queue stays empty is
+/// verified; the estimate may run ahead of what was verified only by the probe gain, so more traffic goes to a
+/// link only to test it. A queue that builds means the link carries less than it is sent: its capacity is then
+/// the send rate divided by (1 + queue growth per second), at once. A queue that drains says nothing new.
+/// </summary>
+public sealed class CapacityEstimator(BondingOptions options, double initialBps)
+{
+    /// <summary>Queue growth (s/s) below which a trend is noise.</summary>
+    const double TrendNoise = 0.02;
+    const int RateSamples = 5;
+
+    readonly double[] _rates = new double[RateSamples];
+    int _rateCount;
+    int _rateNext;
+    double _estimate = Math.Max(options.MinCapacityBps, initialBps);
+    double _verified;
+    long _lastCongestion = long.MinValue / 2;
+
+    public double EstimateBps => _estimate;
+    public double VerifiedBps => _verified;
+    public bool Congested { get; private set; }
+
+    /// <summary>Replaces the estimate before anything is known (the controller spreads its prior once all links are in).</summary>
+    public void Prime(double bps)
+    {
+        if (_verified == 0)
+            _estimate = Math.Max(options.MinCapacityBps, bps);
+    }
+
+    /// <param name="sendRateBps">What the link was sent over the last interval (TS payload bits/s).</param>
+    /// <param name="carriesTraffic">False while the link is out of rotation: nothing is learned then.</param>
+    /// <param name="systemLoad">Source bitrate ÷ usable capacity: a link sent its fair part carries about this fraction of its estimate.</param>
+    public void Update(double sendRateBps, RttTracker rtt, bool carriesTraffic, long nowNanos, double seconds, double systemLoad = 1)
+    {
+        _verified *= 1 - options.VerifiedDecayPerSecond * seconds;
+        Congested = false;
+        if (!carriesTraffic || !rtt.HasSample)
+        {
+            _rateCount = 0;
+            return;
+        }
+        double rate = AverageRate(sendRateBps); // over about the window the queue trend is measured on
+        double queue = rtt.QueueDelayMs;
+        double trend = rtt.QueueTrend;
+        bool building = trend > TrendNoise && rtt.Growing;
+        bool draining = trend < -TrendNoise;
+        // Saturated (queue at its maximum, tail-dropping) whatever the trend, or a queue still building. A step in
+        // path delay (a handover) jumps once and stays flat: that is not congestion.
+        if ((queue > options.QueueMaxMs && !draining) || (queue > options.QueueHighMs && building))
+        {
+            Congested = true;
+            // One cut per reaction time: the queue needs a round trip or two to show the effect of the last cut,
+            // and cutting again from a send rate already lowered would compound.
+            if (nowNanos - _lastCongestion < options.CutIntervalNanos)
+                return;
+            double carried = rate / (1 + Math.Max(0, Math.Max(trend, rtt.RecentQueueTrend)));
+            if (queue > options.QueueMaxMs)
+                carried *= 0.9; // below what it carries, so the standing queue drains
+            _estimate = Math.Max(options.MinCapacityBps, Math.Min(_estimate, carried));
+            _verified = Math.Min(_verified, _estimate);
+            _lastCongestion = nowNanos;
+            return;
+        }
+        if (queue >= options.QueueLowMs)
+            return; // a queue that holds or drains: nothing new about capacity
+
+        _verified = Math.Max(_verified, rate);
+        double ceiling = Math.Max(options.MinCapacityBps, Math.Max(_verified, rate) * options.ProbeGain);
+        // Only a link that is being sent about what its estimate says is testing it: growing the estimate of a
+        // link that carries far less (held back, unhealthy) would be optimism, not evidence.
+        bool tested = rate >= 0.8 * _estimate * Math.Clamp(systemLoad, 0.1, 1);
+        if (tested && _estimate < ceiling && nowNanos - _lastCongestion >= options.HoldAfterCongestionNanos)
+        {
+            // Increases are smoothed (at most ProbeGrowthPerSecond); decreases above are immediate, because a
+            // smoothed decrease is what lets a queue build.
+            _estimate = Math.Min(ceiling, _estimate * (1 + options.ProbeGrowthPerSecond * seconds));
+        }
+        else if (_estimate > ceiling && _verified > 0)
+        {
+            // Older, unverified optimism fades toward what the link has shown lately.
+            _estimate = Math.Max(ceiling, _estimate * (1 - 0.05 * seconds));
+        }
+        _estimate = Math.Max(_estimate, _verified);
+    }
+
+    double AverageRate(double latest)
+    {
+        _rates[_rateNext] = latest;
+        _rateNext = (_rateNext + 1) % RateSamples;
+        _rateCount = Math.Min(_rateCount + 1, RateSamples);
+        double sum = 0;
+        for (int i = 0; i < _rateCount; i++)
+            sum += _rates[(_rateNext - 1 - i + RateSamples) % RateSamples];
+        return sum / _rateCount;
+    }
+}

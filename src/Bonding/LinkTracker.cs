@@ -1,0 +1,145 @@
+namespace Ristbond.Bonding;
+
+/// <summary>
+/// Everything the controller knows about one link, updated once per tick from the link's cumulative counters:
+/// RTT and queueing delay, the RTCP answer rate (its round-trip loss), capacity, health and state.
+/// </summary>
+public sealed class LinkTracker
+{
+    readonly BondingOptions _options;
+    LinkObservation _last;
+    bool _hasLast;
+    readonly RecentMinimum _worstHealth = new(64);
+    double _answerRatio;       // RTCP answers (less NACKs) per keepalive sent, over the last half second
+    readonly CounterWindow _answers = new(AnswerWindowNanos);
+    double _answerPeak;        // the best ratio this link has shown, fading slowly: the reference when alone
+
+    public LinkTracker(string name, BondingOptions options, double initialCapacityBps)
+    {
+        Name = name;
+        _options = options;
+        Rtt = new RttTracker(options);
+        Capacity = new CapacityEstimator(options, initialCapacityBps);
+        States = new LinkStateMachine(options);
+    }
+
+    public string Name { get; }
+    public RttTracker Rtt { get; }
+    public CapacityEstimator Capacity { get; }
+    public LinkStateMachine States { get; }
+    public LinkState State => States.State;
+    public LinkObservation Last => _last;
+
+    /// <summary>Estimated round-trip loss of the link (0..1), from the answers to our keepalives.</summary>
+    public double Loss { get; private set; }
+    public double Health { get; private set; } = 1;
+    /// <summary>
+    /// The health the weight uses: the worst of the last moments (half a second; several seconds while degraded).
+    /// A fall cuts the weight at once; a recovery must last before the weight follows it up.
+    /// </summary>
+    public double WeightHealth { get; private set; } = 1;
+    public double SignalFactor { get; private set; } = 1;
+    /// <summary>TS payload bits/s sent on the link over the last tick (its share of the input, plus retransmissions).</summary>
+    public double SendRateBps { get; private set; }
+    public double RetransmitRateBps { get; private set; }
+    /// <summary>The share of the stream the link was last given.</summary>
+    public double Share { get; set; }
+    /// <summary>Answers to keepalives per keepalive, this tick's smoothed value (the loss meter's input).</summary>
+    public double AnswerRatio => _answerRatio;
+    public double AnswerPeak => _answerPeak;
+
+    /// <summary>Takes one tick's counters. <paramref name="inputBps"/> is the stream's payload rate over the tick.</summary>
+    public void Observe(in LinkObservation now, long nowNanos, double seconds, double inputBps)
+    {
+        SignalFactor = now.SignalFactor <= 0 ? 1 : Math.Min(1, now.SignalFactor);
+        if (!_hasLast)
+        {
+            _last = now;
+            _hasLast = true;
+            return;
+        }
+        long answers = now.ReceivedPackets - _last.ReceivedPackets;
+        long retransmitted = now.RetransmittedPackets - _last.RetransmittedPackets;
+        double reportSeconds = (now.ReportNanos - _last.ReportNanos) / 1e9;
+        RetransmitRateBps = retransmitted * _options.DatagramBytes * 8 / seconds;
+        SendRateBps = Share * inputBps + RetransmitRateBps;
+        if (reportSeconds <= 0)
+            return; // no new report this tick: nothing new to learn (and _last stays, so the next delta spans both)
+        // librist's smoothed RTT starts at 0 and climbs for a few hundred ms: while the link is new, its RTT
+        // samples would give a base far too low and a queue that is not there.
+        if (answers > 0 && now.RttMs > 0 && nowNanos - _aliveSinceNanos > RttSettleNanos)
+            Rtt.Add(now.RttMs, nowNanos);
+
+        // The receiver answers every keepalive on the link it came from; NACKs, which go to one link only, are
+        // taken out. What is missing was lost on the way out or back. Counted over half a second of reports:
+        // librist's report intervals stretch when its thread is busy, so single reports are noisy.
+        if (now.KeepalivesPerSecond > 0 && State.CarriesTraffic())
+        {
+            _answers.Add(now.ReportNanos, now.ReceivedPackets - now.RetransmittedPackets);
+            if (_answers.TryRate(out double answersPerSecond))
+            {
+                _answerRatio = answersPerSecond / now.KeepalivesPerSecond;
+                _answerPeak = Math.Max(_answerPeak * (1 - 0.002 * reportSeconds), _answerRatio);
+            }
+        }
+        _last = now;
+    }
+
+    const long AnswerWindowNanos = 500_000_000;
+
+    const long RttSettleNanos = 700_000_000;
+    long _aliveSinceNanos = long.MaxValue / 2;
+
+    /// <summary>Round-trip loss of this link's keepalives against <paramref name="expectedRatio"/> (what a sound link answers); unfiltered beyond the answer ratio.</summary>
+    public double AnswerDeficit(double expectedRatio) =>
+        State.CarriesTraffic() && expectedRatio > 0 && _answerRatio > 0 ? Math.Max(0, 1 - _answerRatio / expectedRatio) : 0;
+
+    /// <summary>Retransmissions attributed to this link per datagram it was sent, smoothed (see <see cref="LossAttribution"/>).</summary>
+    public double AttributedLoss { get; set; }
+
+    /// <summary>
+    /// The link's loss: its share of the stream's retransmissions (real data lost, as precise as counting
+    /// gets) beyond what every link shows alike. Where they are lost is told by the keepalive deficits
+    /// (<see cref="LossAttribution"/>); with nothing retransmitted there is no loss to place, so noise in the
+    /// answer counts cannot raise one. A degraded link carries too little data to be judged by retransmissions:
+    /// its keepalive deficit counts directly (with little data on it, its answers are clean).
+    /// </summary>
+    public void UpdateLoss(double expectedRatio, double commonAttributedLoss)
+    {
+        if (!State.CarriesTraffic())
+            return;
+        Loss = Math.Max(0, AttributedLoss - commonAttributedLoss);
+        // Over half a second, not longer: a window longer than a flap would average the flapping away.
+        if (State == LinkState.Degraded)
+            Loss = Math.Max(Loss, AnswerDeficit(expectedRatio) - _options.LossDeadband);
+    }
+
+    public void UpdateCapacityAndHealth(long nowNanos, double seconds, double systemLoad)
+    {
+        Capacity.Update(SendRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad);
+        Health = LinkHealth.Combine(
+            LinkHealth.LossFactor(Loss, _options),
+            LinkHealth.DelayFactor(Rtt.LatestMs, Rtt.QueueDelayMs, _options),
+            SignalFactor);
+        _worstHealth.Add(Health, nowNanos);
+        long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2 : _options.HealthRiseDelayNanos;
+        WeightHealth = Math.Min(Health, _worstHealth.Minimum(nowNanos - window));
+    }
+
+    /// <summary>Moves the state machine on; a link that died forgets its RTT trend.</summary>
+    public bool UpdateState(long nowNanos)
+    {
+        bool changed = States.Update(nowNanos, _last.LastRtcpNanos, Health);
+        if (changed && State == LinkState.Probing)
+            _aliveSinceNanos = nowNanos;
+        if (changed && State is LinkState.Dead or LinkState.Probing)
+        {
+            Rtt.ResetTrend();
+            Loss = 0;
+            AttributedLoss = 0;
+            _answerRatio = 0;
+            _answers.Clear();
+        }
+        return changed;
+    }
+}

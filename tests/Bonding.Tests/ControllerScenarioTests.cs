@@ -1,0 +1,216 @@
+using Ristbond.Bonding;
+
+namespace Ristbond.Bonding.Tests;
+
+/// <summary>The controller closed-loop against <see cref="SimulatedNetwork"/>, in simulated time.</summary>
+public sealed class ControllerScenarioTests
+{
+    static readonly BondingOptions s_options = new() { MinBitrateBps = 1_000_000, MaxBitrateBps = 40_000_000 };
+
+    static SimulatedNetwork ThreeLinks(double a, double b, double c, double rttA = 40, double rttB = 60, double rttC = 80, double start = 4_000_000, int seed = 1)
+    {
+        var net = new SimulatedNetwork(s_options, start, seed);
+        net.Add("a", a, rttA);
+        net.Add("b", b, rttB);
+        net.Add("c", c, rttC);
+        return net;
+    }
+
+    /// <summary>Seconds (simulated) until <paramref name="condition"/> holds, or +∞.</summary>
+    static double SecondsUntil(SimulatedNetwork net, Func<SimulatedNetwork, bool> condition, double limit)
+    {
+        for (int tick = 1; tick <= limit * 10; tick++)
+        {
+            net.Step();
+            if (condition(net))
+                return tick / 10.0;
+        }
+        return double.PositiveInfinity;
+    }
+
+    [Fact]
+    public void Discovers_the_capacity_of_heterogeneous_links_without_overshooting()
+    {
+        var net = ThreeLinks(2_000_000, 4_000_000, 8_000_000, 30, 60, 120);
+        net.Run(30);
+        double total = 14_000_000;
+        var recommended = new List<double>();
+        net.Run(10, d => recommended.Add(d.RecommendedBitrateBps));
+        Assert.InRange(recommended.Average(), 0.85 * total, total);
+        // Each link carries close to its own capacity: the split follows capacity, not equal shares.
+        Assert.InRange(net.Share(net.Links[0]), 0.10, 0.18);
+        Assert.InRange(net.Share(net.Links[2]), 0.50, 0.65);
+        // In the last 10 s almost nothing was lost to full queues.
+        long lostBefore = net.Lost;
+        net.Run(10);
+        Assert.True(net.Lost - lostBefore < 0.01 * net.Datagrams / 5, $"{net.Lost - lostBefore} lost in steady state");
+    }
+
+    [Fact]
+    public void A_step_down_brings_the_recommendation_under_the_new_capacity_within_a_second()
+    {
+        var net = ThreeLinks(8_000_000, 8_000_000, 8_000_000, start: 12_000_000);
+        net.Run(30);
+        Assert.True(net.Controller.RecommendedBitrateBps > 16_000_000, $"only {net.Controller.RecommendedBitrateBps / 1e6:F1} Mbps before the step");
+        net.Links[1].CapacityBps = 2_000_000;
+        double seconds = SecondsUntil(net, n => n.Controller.RecommendedBitrateBps < 18_000_000, 5);
+        Assert.True(seconds <= 1.0, $"took {seconds} s");
+        net.Run(3);
+        Assert.InRange(net.Decision("b").CapacityBps, 1_000_000, 3_000_000);
+        Assert.InRange(net.Controller.RecommendedBitrateBps, 12_000_000, 18_000_000);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_link_losing_five_percent_each_way_loses_half_its_share_quickly(int seed)
+    {
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, 40, 50, 60, start: 8_000_000, seed: seed);
+        net.Run(20);
+        double before = net.Share(net.Links[1]);
+        net.Links[1].LossUp = net.Links[1].LossDown = 0.05;
+        double seconds = SecondsUntil(net, n => n.Share(n.Links[1]) <= before / 2, 10);
+        // The bench measures the 1 s goal against real librist; the simulator's loss noise is cruder.
+        Assert.True(seconds <= 2.0, $"took {seconds} s (share {before:P0} → {net.Share(net.Links[1]):P0})");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Loss_on_every_link_alike_is_blamed_on_no_link(int seed)
+    {
+        // 2% lost on every link alike (the whole area is poor): the stream loses, but no link more than another.
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, 40, 50, 60, start: 8_000_000, seed: seed);
+        net.Run(20);
+        foreach (var link in net.Links)
+            link.LossUp = 0.02;
+        var blamed = new double[3];
+        int ticks = 0, degraded = 0;
+        double aggregate = 0;
+        net.Run(10, d =>
+        {
+            for (int i = 0; i < 3; i++)
+                blamed[i] += d.Links[i].Loss;
+            degraded += d.Links.Count(l => l.State == LinkState.Degraded);
+            aggregate += d.AggregateLoss;
+            ticks++;
+        });
+        Assert.All(blamed, b => Assert.True(b / ticks < 0.01, $"a link was blamed for {b / ticks:P1} on average"));
+        Assert.True(degraded < ticks * 3 / 10, $"links were degraded in {degraded} of {ticks * 3} link-ticks");
+        Assert.True(aggregate / ticks > 0.01, $"the stream's loss ({aggregate / ticks:P1}) is still seen as a whole");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_silent_link_is_out_of_rotation_within_half_a_second_and_back_after(int seed)
+    {
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, start: 8_000_000, seed: seed);
+        net.Run(15);
+        net.Links[0].Blackout = true;
+        double dead = SecondsUntil(net, n => n.Decision("a").State == LinkState.Dead, 3);
+        Assert.True(dead <= 0.6, $"dead after {dead} s"); // the 0.5 s threshold, seen at the next 100 ms tick
+        Assert.Equal(1u, net.Decision("a").Weight);
+        net.Run(5);
+        net.Links[0].Blackout = false;
+        double fair = 1.0 / 3;
+        double back = SecondsUntil(net, n => n.Share(n.Links[0]) >= 0.8 * fair, 10);
+        Assert.True(back <= 5, $"back to 80% of its fair share after {back} s");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void A_marginal_link_does_not_make_the_split_flap(int seed)
+    {
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, 40, 50, 60, start: 8_000_000, seed: seed);
+        net.Run(15);
+        var weights = new List<(double T, uint W)>();
+        for (int second = 0; second < 30; second++)
+        {
+            bool bad = second % 2 == 1;
+            net.Links[2].LossUp = net.Links[2].LossDown = bad ? 0.04 : 0;
+            net.Links[2].BaseRttMs = bad ? 140 : 60;
+            net.Run(1, d => weights.Add((net.Now / 1e9, d.Links.First(l => l.Name == "c").Weight)));
+        }
+        // The dwell spaces reversals 5 s apart (a tick of slack for the 100 ms grid).
+        Assert.True(MaxReversalsPerWindow(weights, 4.8) <= 1, $"{MaxReversalsPerWindow(weights, 4.8)} reversals within 4.8 s");
+    }
+
+    [Fact]
+    public void Weights_go_to_librist_only_when_they_change_meaningfully()
+    {
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, start: 8_000_000);
+        net.Run(20);
+        int changes = 0;
+        net.Run(20, d => changes += d.WeightsChanged ? 1 : 0);
+        Assert.True(changes <= 20, $"{changes} weight updates in 20 s of steady state"); // ≤ 1 per second, far under 10 Hz
+    }
+
+    [Fact]
+    public void Out_of_rotation_is_weight_one_and_a_copy_link_keeps_weight_zero()
+    {
+        var net = new SimulatedNetwork(s_options, 4_000_000);
+        var a = net.Add("a", 6_000_000, 40);
+        var copy = net.Add("copy", 6_000_000, 40);
+        copy.Counters = copy.Counters with { Preference = 0 };
+        a.Blackout = true; // the receiver has not answered yet
+        net.Step();
+        Assert.Equal(LinkState.Connecting, net.Decision("a").State);
+        Assert.Equal(1u, net.Decision("a").Weight); // out of rotation is 1, never 0
+        a.Blackout = false;
+        net.Run(5);
+        Assert.Equal(0u, net.Decision("copy").Weight);
+        Assert.True(net.Decision("a").Weight > 1);
+    }
+
+    static double[] AverageShares(SimulatedNetwork net, double seconds)
+    {
+        var sums = new double[net.Links.Count];
+        int ticks = 0;
+        net.Run(seconds, _ =>
+        {
+            for (int i = 0; i < sums.Length; i++)
+                sums[i] += net.Share(net.Links[i]);
+            ticks++;
+        });
+        return [.. sums.Select(s => s / ticks)];
+    }
+
+    /// <summary>
+    /// A reversal: a weight change whose direction is the opposite of the previous one. Changes under 1% of the
+    /// stream (10 of 1000 weight units) are noise and ignored.
+    /// </summary>
+    public static int MaxReversalsPerWindow(List<(double T, uint W)> series, double window)
+    {
+        var reversals = new List<double>();
+        int direction = 0;
+        uint last = series[0].W;
+        foreach (var (t, w) in series)
+        {
+            if (Math.Abs((double)w - last) < 10)
+                continue;
+            int d = Math.Sign((double)w - last);
+            if (direction != 0 && d != direction)
+                reversals.Add(t);
+            direction = d;
+            last = w;
+        }
+        int max = 0;
+        foreach (double start in reversals)
+            max = Math.Max(max, reversals.Count(r => r >= start && r < start + window));
+        return max;
+    }
+}
