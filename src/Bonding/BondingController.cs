@@ -92,10 +92,13 @@ public sealed class BondingController
                 transitions.Add(new LinkTransition(link.Name, before, link.State));
         }
 
-        bool weightsChanged = PlanWeights(observations, transitions, now);
-        double usable = UsableCapacity();
+        LinkTracker? nackLink = NackLink();
+        bool weightsChanged = PlanWeights(observations, transitions, now, nackLink);
+        double usable = UsableCapacity(nackLink);
         _lastUsable = usable;
-        BondingEvent? announced = _options.Adaptive ? _rate.Update(usable, _aggregateLoss, now, seconds) : null;
+        // With no link in rotation there is nothing to measure (not yet connected, or all dead): the
+        // recommendation holds rather than falling to the minimum and climbing back for half a minute.
+        BondingEvent? announced = _options.Adaptive && usable > 0 ? _rate.Update(usable, _aggregateLoss, now, seconds) : null;
         return new BondingDecision
         {
             Links = [.. _links.Select(Describe)],
@@ -157,7 +160,7 @@ public sealed class BondingController
         _aggregateLoss += alpha * (ratio - _aggregateLoss);
     }
 
-    bool PlanWeights(ReadOnlySpan<(string Name, LinkObservation Observation)> observations, List<LinkTransition> transitions, long now)
+    bool PlanWeights(ReadOnlySpan<(string Name, LinkObservation Observation)> observations, List<LinkTransition> transitions, long now, LinkTracker? nackLink)
     {
         Span<double> raw = _links.Count <= 32 ? stackalloc double[_links.Count] : new double[_links.Count];
         double total = 0;
@@ -165,7 +168,7 @@ public sealed class BondingController
         {
             LinkTracker link = _links[i];
             double preference = PreferenceOf(observations, link.Name);
-            double merit = _options.Adaptive ? link.Capacity.EstimateBps * link.WeightHealth : 1;
+            double merit = _options.Adaptive ? EffectiveCapacity(link, nackLink) * link.WeightHealth : 1;
             raw[i] = link.State.CarriesTraffic() && preference > 0 ? merit * preference : 0;
             total += raw[i];
         }
@@ -203,16 +206,54 @@ public sealed class BondingController
         return anyChanged;
     }
 
-    /// <summary>What the links can carry now: capacity × health of each link in rotation.</summary>
-    double UsableCapacity()
+    /// <summary>
+    /// The stream rate the links can carry with the weights as planned: no link may be sent more than its
+    /// capacity × health, and a link gets its share of the stream, so the stream is bounded by the smallest
+    /// capacity ÷ share. (Summing capacities would count links held at a small weight, degraded or rising
+    /// cautiously, and overload the others.)
+    /// </summary>
+    double UsableCapacity(LinkTracker? nackLink)
     {
-        double usable = 0;
+        double usable = double.MaxValue;
+        double total = 0;
         foreach (LinkTracker link in _links)
         {
-            if (link.State.CarriesTraffic())
-                usable += link.Capacity.EstimateBps * link.Health;
+            if (!link.State.CarriesTraffic())
+                continue;
+            double carries = EffectiveCapacity(link, nackLink) * link.WeightHealth;
+            total += carries;
+            if (link.Share >= 0.02 && link.Share < 1)
+                usable = Math.Min(usable, carries / link.Share);
         }
-        return usable;
+        return total == 0 ? 0 : Math.Min(usable, total);
+    }
+
+    /// <summary>
+    /// The link the receiver sends its NACKs on, so every retransmission leaves by it: the lowest RTT, as the
+    /// receiver measures it and we do too.
+    /// </summary>
+    LinkTracker? NackLink()
+    {
+        LinkTracker? lowest = null;
+        foreach (LinkTracker link in _links)
+        {
+            if (link.State.CarriesTraffic() && link.Rtt.HasSample && (lowest is null || link.Rtt.SmoothedMs < lowest.Rtt.SmoothedMs))
+                lowest = link;
+        }
+        return lowest;
+    }
+
+    /// <summary>
+    /// Capacity available for first transmissions: on the NACK link a reserve is kept for retransmissions (a
+    /// loss burst on any link lands there), the larger of a tenth of it and twice what it retransmits now.
+    /// </summary>
+    double EffectiveCapacity(LinkTracker link, LinkTracker? nackLink)
+    {
+        double capacity = link.Capacity.EstimateBps;
+        if (link != nackLink || _links.Count < 2)
+            return capacity;
+        double reserve = Math.Max(_options.RetransmitReserve * capacity, 2 * link.RetransmitRateBps);
+        return Math.Max(_options.MinCapacityBps, capacity - reserve);
     }
 
     static double PreferenceOf(ReadOnlySpan<(string Name, LinkObservation Observation)> observations, string name)

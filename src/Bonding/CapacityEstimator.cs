@@ -12,10 +12,17 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// <summary>Queue growth (s/s) below which a trend is noise.</summary>
     const double TrendNoise = 0.02;
     const int RateSamples = 5;
+    /// <summary>Send rates of the last few seconds with their times: a rate is verified only once its effect on the queue can have been seen.</summary>
+    const int HistorySamples = 40;
+    const long VerifyMarginNanos = 300_000_000;
 
     readonly double[] _rates = new double[RateSamples];
     int _rateCount;
     int _rateNext;
+    readonly double[] _historyRates = new double[HistorySamples];
+    readonly long[] _historyTimes = new long[HistorySamples];
+    int _historyCount;
+    int _historyNext;
     double _estimate = Math.Max(options.MinCapacityBps, initialBps);
     double _verified;
     long _lastCongestion = long.MinValue / 2;
@@ -44,6 +51,7 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             return;
         }
         double rate = AverageRate(sendRateBps); // over about the window the queue trend is measured on
+        Remember(rate, nowNanos);
         double queue = rtt.QueueDelayMs;
         double trend = rtt.QueueTrend;
         bool building = trend > TrendNoise && rtt.Growing;
@@ -63,21 +71,28 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             _estimate = Math.Max(options.MinCapacityBps, Math.Min(_estimate, carried));
             _verified = Math.Min(_verified, _estimate);
             _lastCongestion = nowNanos;
+            _historyCount = 0; // rates sent before the cut proved nothing: the queue built on them
+            _rateCount = 0;
             return;
         }
         if (queue >= options.QueueLowMs)
             return; // a queue that holds or drains: nothing new about capacity
 
-        _verified = Math.Max(_verified, rate);
-        double ceiling = Math.Max(options.MinCapacityBps, Math.Max(_verified, rate) * options.ProbeGain);
+        // What the queue says now is about what was sent a round trip (and librist's smoothing) ago: only that
+        // rate is proven. Crediting the current rate would let a long-RTT link run far past its capacity first.
+        double proven = RateAt(nowNanos - (long)(rtt.LatestMs * 1_000_000) - VerifyMarginNanos);
+        _verified = Math.Max(_verified, proven);
+        double ceiling = Math.Max(options.MinCapacityBps, _verified * options.ProbeGain);
         // Only a link that is being sent about what its estimate says is testing it: growing the estimate of a
         // link that carries far less (held back, unhealthy) would be optimism, not evidence.
         bool tested = rate >= 0.8 * _estimate * Math.Clamp(systemLoad, 0.1, 1);
         if (tested && _estimate < ceiling && nowNanos - _lastCongestion >= options.HoldAfterCongestionNanos)
         {
-            // Increases are smoothed (at most ProbeGrowthPerSecond); decreases above are immediate, because a
-            // smoothed decrease is what lets a queue build.
-            _estimate = Math.Min(ceiling, _estimate * (1 + options.ProbeGrowthPerSecond * seconds));
+            // Increases are smoothed, and per round trip rather than per second: a long-RTT link learns about an
+            // overload later, so it may grow less in that time. Decreases above are immediate, because a smoothed
+            // decrease is what lets a queue build.
+            double growth = Math.Min(options.ProbeGrowthPerSecond, options.ProbeGrowthPerRoundTrip / (Math.Max(rtt.BaseMs, 20) / 1000));
+            _estimate = Math.Min(ceiling, _estimate * (1 + growth * seconds));
         }
         else if (_estimate > ceiling && _verified > 0)
         {
@@ -85,6 +100,27 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             _estimate = Math.Max(ceiling, _estimate * (1 - 0.05 * seconds));
         }
         _estimate = Math.Max(_estimate, _verified);
+    }
+
+    void Remember(double rate, long now)
+    {
+        _historyRates[_historyNext] = rate;
+        _historyTimes[_historyNext] = now;
+        _historyNext = (_historyNext + 1) % HistorySamples;
+        _historyCount = Math.Min(_historyCount + 1, HistorySamples);
+    }
+
+    /// <summary>The highest rate sent at or before <paramref name="time"/> within the history (0 if none is that old).</summary>
+    double RateAt(long time)
+    {
+        double best = 0;
+        for (int i = 0; i < _historyCount; i++)
+        {
+            int at = (_historyNext - 1 - i + HistorySamples) % HistorySamples;
+            if (_historyTimes[at] <= time)
+                best = Math.Max(best, _historyRates[at]);
+        }
+        return best;
     }
 
     double AverageRate(double latest)

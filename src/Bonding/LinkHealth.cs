@@ -19,14 +19,19 @@ public static class LinkHealth
         return backoff * ramp;
     }
 
-    /// <summary>1 while the queue is short; falls linearly to 0 as the RTT approaches the limit beyond which retransmissions come too late.</summary>
+    /// <summary>
+    /// 1 while the queue is short; 0.5 at <see cref="BondingOptions.QueueMaxMs"/> and 0.1 at twice that, so a link
+    /// with a standing queue sheds load at once (its late packets would otherwise fall outside the receiver's
+    /// reorder window and be NACKed, and every retransmission leaves on the lowest-RTT link). Also 0 as the RTT
+    /// approaches the limit beyond which retransmissions come too late.
+    /// </summary>
     public static double DelayFactor(double rttMs, double queueDelayMs, BondingOptions options)
     {
         if (rttMs <= 0)
             return 1;
-        double queuePart = queueDelayMs <= options.QueueHighMs
-            ? 1
-            : Math.Clamp(1 - (queueDelayMs - options.QueueHighMs) / (2 * options.QueueMaxMs), 0.25, 1);
+        double queuePart = queueDelayMs <= options.QueueHighMs ? 1
+            : queueDelayMs <= options.QueueMaxMs ? 1 - 0.5 * (queueDelayMs - options.QueueHighMs) / (options.QueueMaxMs - options.QueueHighMs)
+            : Math.Max(0.1, 0.5 - 0.4 * (queueDelayMs - options.QueueMaxMs) / options.QueueMaxMs);
         double rttPart = Math.Clamp((options.RttLimitMs - rttMs) / (options.RttLimitMs * 0.5), 0, 1);
         return Math.Min(queuePart, rttPart);
     }
