@@ -94,7 +94,7 @@ public sealed class BondingController
 
         LinkTracker? nackLink = NackLink();
         bool weightsChanged = PlanWeights(observations, transitions, now, nackLink);
-        double usable = UsableCapacity(nackLink);
+        double usable = UsableCapacity(nackLink, now);
         _lastUsable = usable;
         // With no link in rotation there is nothing to measure (not yet connected, or all dead): the
         // recommendation holds rather than falling to the minimum and climbing back for half a minute.
@@ -212,12 +212,17 @@ public sealed class BondingController
     /// capacity ÷ share. (Summing capacities would count links held at a small weight, degraded or rising
     /// cautiously, and overload the others.)
     /// </summary>
-    double UsableCapacity(LinkTracker? nackLink)
+    double UsableCapacity(LinkTracker? nackLink, long now)
     {
         double usable = double.MaxValue;
         double total = 0;
         foreach (LinkTracker link in _links)
         {
+            if (link.State == LinkState.Connecting && now - link.AddedNanos < _options.ConnectGraceNanos)
+            {
+                total += link.Capacity.EstimateBps; // still connecting: its prior, not yet a loss of capacity
+                continue;
+            }
             if (!link.State.CarriesTraffic())
                 continue;
             double carries = EffectiveCapacity(link, nackLink) * link.WeightHealth;

@@ -47,6 +47,10 @@ public sealed record BondingOptions
     public double MinCapacityBps { get; init; } = 100_000;
     /// <summary>How far above the rate a link has carried without queueing its estimate may go: the probe.</summary>
     public double ProbeGain { get; init; } = 1.25;
+    /// <summary>The probe gain of a link that has never been congested yet: discovery starts fast.</summary>
+    public double SlowStartGain { get; init; } = 1.5;
+    /// <summary>A link just added counts at its prior capacity this long while it connects, so start-up is not taken for congestion.</summary>
+    public long ConnectGraceNanos { get; init; } = 2 * S;
     /// <summary>How fast an unsaturated link's estimate grows toward its probe ceiling: at most this per second …</summary>
     public double ProbeGrowthPerSecond { get; init; } = 0.5;
     /// <summary>… and this per round trip, so a long-RTT link, which sees an overload later, overshoots no more.</summary>

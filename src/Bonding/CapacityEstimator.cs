@@ -82,7 +82,9 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         // rate is proven. Crediting the current rate would let a long-RTT link run far past its capacity first.
         double proven = RateAt(nowNanos - (long)(rtt.LatestMs * 1_000_000) - VerifyMarginNanos);
         _verified = Math.Max(_verified, proven);
-        double ceiling = Math.Max(options.MinCapacityBps, _verified * options.ProbeGain);
+        // Slow start: until a link has shown congestion once, it may be probed harder (like TCP's slow start).
+        double gain = _lastCongestion == long.MinValue / 2 ? options.SlowStartGain : options.ProbeGain;
+        double ceiling = Math.Max(options.MinCapacityBps, _verified * gain);
         // Only a link that is being sent about what its estimate says is testing it: growing the estimate of a
         // link that carries far less (held back, unhealthy) would be optimism, not evidence.
         bool tested = rate >= 0.8 * _estimate * Math.Clamp(systemLoad, 0.1, 1);

@@ -24,6 +24,8 @@ public sealed class LinkTracker
     }
 
     public string Name { get; }
+    /// <summary>When the controller started tracking the link (its first observation).</summary>
+    public long AddedNanos { get; private set; } = long.MinValue;
     public RttTracker Rtt { get; }
     public CapacityEstimator Capacity { get; }
     public LinkStateMachine States { get; }
@@ -54,6 +56,7 @@ public sealed class LinkTracker
         SignalFactor = now.SignalFactor <= 0 ? 1 : Math.Min(1, now.SignalFactor);
         if (!_hasLast)
         {
+            AddedNanos = nowNanos;
             _last = now;
             _hasLast = true;
             return;

@@ -75,7 +75,7 @@ public sealed class ControllerScenarioTests
         net.Links[1].LossUp = net.Links[1].LossDown = 0.05;
         double seconds = SecondsUntil(net, n => n.Share(n.Links[1]) <= before / 2, 10);
         // The bench measures the 1 s goal against real librist; the simulator's loss noise is cruder.
-        Assert.True(seconds <= 2.5, $"took {seconds} s (share {before:P0} → {net.Share(net.Links[1]):P0})");
+        Assert.True(seconds <= 3.0, $"took {seconds} s (share {before:P0} → {net.Share(net.Links[1]):P0})");
     }
 
     [Theory]

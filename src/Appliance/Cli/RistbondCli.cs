@@ -16,6 +16,7 @@ public static class RistbondCli
         var root = new RootCommand("ristbond: one RIST flow over several links (cellular bonding), for any standard RIST receiver.")
         {
             SendCommand.Create(),
+            ModemsCommand.Create(),
             BenchCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);

@@ -4,6 +4,7 @@ internal static partial class Interop
     internal static class Libraries
     {
         internal const string Libc = "libc";
+        internal const string Systemd = "libsystemd.so.0";
 
         // Resolved by Ristbond.Rist.RistLibrary: librist.so.4 from the system, a path from
         // RISTBOND_LIBRIST, or linked statically into the NativeAOT binary (DirectPInvoke).
