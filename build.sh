@@ -58,7 +58,7 @@ run_tests() {
   export RISTBOND_BIN=$AOT_DIR/linux-x64/ristbond
   log "dotnet test"
   # One test assembly at a time: the end-to-end and emulator tests measure real time on a 2-core machine.
-  dotnet test "$SOLUTION" -c "$CONFIG" --no-build --nologo -v q -m:1
+  dotnet test "$SOLUTION" -c "$CONFIG" --no-build --nologo -m:1
 }
 
 demo() {

@@ -155,6 +155,30 @@ public sealed class RistUrl
         return builder.ToString();
     }
 
+    /// <summary>
+    /// This URL with <paramref name="overrides"/> set (replacing parameters of the same name), name= kept unless
+    /// overridden: how a template URL becomes one link's URL.
+    /// </summary>
+    public RistUrl With(params ReadOnlySpan<KeyValuePair<string, string>> overrides)
+    {
+        int q = Original.IndexOf('?');
+        var builder = new StringBuilder(q < 0 ? Original : Original[..q]);
+        char separator = '?';
+        foreach (var (key, value) in _parameters)
+        {
+            if (Contains(overrides, key))
+                continue;
+            builder.Append(separator).Append(key).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+        foreach (var (key, value) in overrides)
+        {
+            builder.Append(separator).Append(key).Append('=').Append(Uri.EscapeDataString(value));
+            separator = '&';
+        }
+        return Parse(builder.ToString());
+    }
+
     /// <summary>The URL as the user wrote it, with secrets masked: what logs and the stats stream show.</summary>
     public string Redacted => Redact(Original);
 

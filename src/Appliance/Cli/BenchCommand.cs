@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Logging;
 using Ristbond.Bench;
+using Ristbond.Bench.Adapt;
 using Ristbond.Platform;
 
 namespace Ristbond.Appliance.Cli;
@@ -15,6 +16,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure ristbond on this machine (figures for the README)");
         bench.Subcommands.Add(CreatePath());
         bench.Subcommands.Add(CreateProcess());
+        bench.Subcommands.Add(CreateAdapt());
         return bench;
     }
 
@@ -55,6 +57,48 @@ public static class BenchCommand
                     $"  {side.Program,-11} {side.CpuSeconds,8:0.00} {side.CpuSecondsPerMbit,12:0.00000} {side.PeakRssBytes / 1048576.0,13:0.0} {side.DeliveredBytes * 8 / 1e6 / side.MbitCarried,10:P0}"));
             }
             return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    static Command CreateAdapt()
+    {
+        var scenario = new Option<string>("--scenario")
+        {
+            Description = $"Scenario to run: {AdaptBench.All} or one of {AdaptBench.ScenarioNames}",
+            DefaultValueFactory = _ => AdaptBench.All,
+        };
+        scenario.Validators.Add(r =>
+        {
+            string name = r.GetValueOrDefault<string>() ?? "";
+            if (name != AdaptBench.All && AdaptCatalog.Find(name) is null)
+                r.AddError($"--scenario '{name}' is not one of: {AdaptBench.All}, {AdaptBench.ScenarioNames}");
+        });
+        var outDirectory = new Option<string>("--out") { Description = "Where <scenario>.json and <scenario>.svg go", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
+        var json = new Option<bool>("--json") { Description = "Print the summaries as JSON instead of the tables" };
+        var sequential = new Option<bool>("--sequential") { Description = "Run ristbond's side, then the baseline's, instead of both at once (twice as long; no shared CPU)" };
+        var command = new Command("adapt", "Adaptive bonding against ristsender with equal static weights and a fixed bitrate, over identical emulated links")
+        {
+            scenario, outDirectory, json, sequential,
+        };
+        command.SetAction(result =>
+        {
+            using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(LogLevel.Information);
+            ILogger log = loggers.CreateLogger("bench");
+            var reports = new List<AdaptReport>();
+            foreach (AdaptScenario s in AdaptBench.Select(result.GetValue(scenario)!))
+            {
+                AdaptReport report = AdaptBench.Run(s, result.GetValue(outDirectory)!, result.GetValue(sequential), log);
+                reports.Add(report);
+                if (!result.GetValue(json))
+                    Console.WriteLine(AdaptTable.Scenario(report));
+            }
+            if (result.GetValue(json))
+                Console.WriteLine(AdaptBench.SummariesJson(reports));
+            else if (reports.Count > 1)
+                Console.Write(AdaptTable.Summary(reports));
+            // A benchmark reports; it does not fail on its goals. Only a run that broke is an error.
+            return reports.Any(r => r.Broken is not null) ? ExitCodes.RuntimeFailure : ExitCodes.Ok;
         });
         return command;
     }

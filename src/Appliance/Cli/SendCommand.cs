@@ -2,6 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Logging;
 using Ristbond.Appliance.Send;
+using Ristbond.Modems;
+using Ristbond.Platform;
 
 namespace Ristbond.Appliance.Cli;
 
@@ -46,11 +48,21 @@ public static class SendCommand
         var statsJson = new Option<string?>("--stats-json") { Description = "Write one JSON stats line per second to PATH, or - for stdout" };
         var control = new Option<string?>("--control") { Description = "Unix socket taking link commands: add URL | remove NAME | bitrate RATE | stats" };
         var table = new Option<bool>("--table") { Description = "Show a live per-link table on the terminal" };
-        var connectTimeout = new Option<TimeSpan>("--connect-timeout")
+        var connectTimeout = new Option<TimeSpan?>("--connect-timeout")
         {
-            Description = "Give up if no receiver answers on any link within this time at start (0 waits forever)",
+            Description = "Give up if no receiver answers on any link within this time at start (0 waits forever; default 10 s, forever with --modems)",
+            CustomParser = r => RistbondCli.ParseSeconds(r),
+        };
+        var modems = new Option<bool>("--modems") { Description = "One link per ModemManager modem with a connected bearer, made from the one -o URL (miface= per modem), added and removed as modems come and go" };
+        var apn = new Option<string?>("--apn") { Description = "With --modems: connect modems that are not connected, with this APN" };
+        var apnUser = new Option<string?>("--apn-user") { Description = "User name for the APN" };
+        var apnPasswordFile = new Option<string?>("--apn-password-file") { Description = "File holding the APN password (never logged)" };
+        var simPinFile = new Option<string?>("--sim-pin-file") { Description = "File holding the SIM PIN, to unlock locked modems (never logged)" };
+        var reenableAfter = new Option<TimeSpan>("--modem-reenable-after")
+        {
+            Description = "With --apn: a modem failed or searching this long is reported and re-enabled",
             CustomParser = RistbondCli.ParseSeconds,
-            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            DefaultValueFactory = _ => TimeSpan.FromMinutes(2),
         };
         var duration = new Option<TimeSpan?>("--duration")
         {
@@ -64,12 +76,20 @@ public static class SendCommand
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
             input, output, loop, bitrate, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
-            statsJson, control, table, connectTimeout, duration, flowId, verbose, quiet,
+            statsJson, control, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
+            verbose, quiet,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(minBitrate) > result.GetValue(maxBitrate))
                 result.AddError($"--min-bitrate {result.GetValue(minBitrate)} is above --max-bitrate {result.GetValue(maxBitrate)}");
+            if (result.GetResult(apn) is not null && !result.GetValue(modems))
+                result.AddError("--apn needs --modems");
+            foreach (Option connectOnly in new Option[] { apnUser, apnPasswordFile, simPinFile, reenableAfter })
+            {
+                if (result.GetResult(connectOnly) is { Implicit: false } && result.GetValue(apn) is null)
+                    result.AddError($"{connectOnly.Name} needs --apn (ristbond connects modems only when given an APN)");
+            }
         });
         command.SetAction(result =>
         {
@@ -90,6 +110,17 @@ public static class SendCommand
                 ConnectTimeout = result.GetValue(connectTimeout),
                 Duration = result.GetValue(duration),
                 FlowId = result.GetValue(flowId),
+                Modems = result.GetValue(modems),
+                AutoConnect = result.GetValue(apn) is string name
+                    ? new AutoConnectOptions
+                    {
+                        Apn = name,
+                        User = result.GetValue(apnUser),
+                        Password = SecretFile.Read(result.GetValue(apnPasswordFile), "--apn-password-file"),
+                        Pin = SecretFile.Read(result.GetValue(simPinFile), "--sim-pin-file"),
+                        StuckAfter = result.GetValue(reenableAfter),
+                    }
+                    : null,
                 LogLevel = result.GetValue(verbose) ? LogLevel.Debug : result.GetValue(quiet) ? LogLevel.Warning : LogLevel.Information,
             };
             using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(options.LogLevel);

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Status;
 using Ristbond.Bonding;
@@ -16,6 +17,9 @@ namespace Ristbond.Appliance.Send;
 /// </summary>
 public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingController controller, BitratePublisher publisher, ILogger log)
 {
+    /// <summary>The modem behind a link, if it is one (set for <c>--modems</c>): its signal feeds the link's health.</summary>
+    public Func<string, ModemLink?> ModemOf { get; init; } = static _ => null;
+
     const long TickNanos = 100_000_000;
     const long ReportNanos = MonotonicClock.NanosPerSecond;
 
@@ -27,7 +31,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     long _lastInputBytes;
     BondingDecision? _decision;
     StatsReport? _latest;
-    int _liveLinks;
+    ImmutableHashSet<string> _liveNames = ImmutableHashSet<string>.Empty;
 
     /// <summary>Called with each report, on the loop's thread.</summary>
     public event Action<StatsReport>? Reported;
@@ -36,7 +40,10 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     public StatsReport? Latest => Volatile.Read(ref _latest);
 
     /// <summary>True once some link's receiver answers (the link carries traffic).</summary>
-    public bool AnyLinkLive => Volatile.Read(ref _liveLinks) > 0;
+    public bool AnyLinkLive => !Volatile.Read(ref _liveNames).IsEmpty;
+
+    /// <summary>True when the named link's receiver answers and it is in rotation. Any thread.</summary>
+    public bool IsLive(string name) => Volatile.Read(ref _liveNames).Contains(name);
 
     public void Run(CancellationToken cancellation)
     {
@@ -64,7 +71,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         FollowLinkChanges(links);
         var observations = new (string, LinkObservation)[links.Length];
         for (int i = 0; i < links.Length; i++)
-            observations[i] = (links[i].Name, Observe(links[i]));
+            observations[i] = (links[i].Name, Observe(links[i], ModemOf(links[i].Name)));
         var input = new BondingInput { NowNanos = now, DatagramsSent = sender.DatagramsSent, SourceBitrateBps = SourceBitrate() };
         BondingDecision decision = controller.Update(input, observations);
         _decision = decision;
@@ -77,7 +84,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             if (d.State.CarriesTraffic())
                 live++;
         }
-        Volatile.Write(ref _liveLinks, live);
+        Volatile.Write(ref _liveNames, decision.Links.Where(d => d.State.CarriesTraffic()).Select(d => d.Name).ToImmutableHashSet(StringComparer.Ordinal));
         foreach (LinkTransition t in decision.Transitions)
             LogTransition(t, decision);
         if (decision.Event is BondingEvent e)
@@ -99,7 +106,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         foreach (RistLink link in links)
         {
             if (_known.TryAdd(link.Name, link))
-                controller.AddLink(link.Name);
+                controller.AddLink(link.Name, ModemOf(link.Name)?.Signal.CapacityPriorBps);
         }
         if (_known.Count == links.Length)
             return;
@@ -110,7 +117,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         }
     }
 
-    static LinkObservation Observe(RistLink link)
+    static LinkObservation Observe(RistLink link, ModemLink? modem)
     {
         LinkStats stats = link.ReadStats();
         return new LinkObservation
@@ -122,7 +129,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             ReceivedPackets = stats.ReceivedPackets,
             RttMs = stats.RttMs,
             KeepalivesPerSecond = 1000.0 / link.KeepaliveIntervalMs,
-            SignalFactor = 1,
+            SignalFactor = modem?.Signal.Factor ?? 1,
             Preference = ConfiguredWeight(link),
         };
     }
@@ -206,6 +213,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
                 SentBps = linkSentBps,
                 RetransmitBps = linkRetransmitBps,
                 Weight = d.Weight,
+                Modem = ModemOf(d.Name) is ModemLink modem ? ModemLinkReport.From(modem) : null,
             });
             sentBps += linkSentBps;
             retransmitBps += linkRetransmitBps;

@@ -22,8 +22,12 @@ public sealed record SendOptions
     public string? StatsJson { get; init; }
     public string? ControlSocket { get; init; }
     public bool Table { get; init; }
-    /// <summary>How long to wait at start for any link's receiver to answer; zero waits forever.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>How long to wait at start for any link's receiver to answer; zero waits forever. Null: 10 s, or forever with modems (they may take a minute to connect at boot).</summary>
+    public TimeSpan? ConnectTimeout { get; init; }
+    /// <summary>Links come from ModemManager's modems; <see cref="Outputs"/> is the one receiver URL they are made from.</summary>
+    public bool Modems { get; init; }
+    /// <summary>Connect modems that are not connected with this APN (and PIN, user, password); null leaves connecting to others.</summary>
+    public Modems.AutoConnectOptions? AutoConnect { get; init; }
     /// <summary>Stop after this long (benchmarks, tests); null runs until stopped.</summary>
     public TimeSpan? Duration { get; init; }
     public uint FlowId { get; init; }

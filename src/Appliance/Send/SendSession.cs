@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Control;
 using Ristbond.Appliance.Status;
 using Ristbond.Ingest;
+using Ristbond.Modems;
 using Ristbond.Platform;
 using Ristbond.Rist;
 
@@ -47,6 +48,9 @@ public sealed class SendSession : IControlTarget, IDisposable
         if (urls.Count == 0)
             throw new RistbondException("--output: give at least one rist:// URL");
 
+        if (_options.Modems)
+            CheckModemTemplate(urls);
+
         // Everything that can be checked without a receiver is checked before anything is printed or sent.
         foreach (RistUrl url in urls)
             url.ResolveReceiver();
@@ -54,10 +58,14 @@ public sealed class SendSession : IControlTarget, IDisposable
         _ = RistLibrary.Version;
 
         _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
-        foreach (RistUrl url in urls)
-            _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
+        if (!_options.Modems)
+        {
+            foreach (RistUrl url in urls)
+                _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
+        }
         _sender.Start();
-        _log.LogInformation("librist {Version}, flow id {FlowId}, {Count} link(s)", RistLibrary.Version, _sender.FlowId, urls.Count);
+        _log.LogInformation(_options.Modems ? "librist {Version}, flow id {FlowId}, links from the modems" : "librist {Version}, flow id {FlowId}, {Count} link(s)",
+            RistLibrary.Version, _sender.FlowId, urls.Count);
 
         var bonding = new Bonding.BondingOptions
         {
@@ -67,7 +75,19 @@ public sealed class SendSession : IControlTarget, IDisposable
         };
         double start = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
         var publisher = Own(new BitratePublisher(_source, _options.BitrateCommand, _options.BitrateUdp, _log));
-        _loop = new LinkControlLoop(_sender, _source, new Bonding.BondingController(bonding, start), publisher, _log);
+        ModemLinks? modemLinks = null;
+        if (_options.Modems)
+        {
+            var watcherOptions = new ModemWatcherOptions { AutoConnect = _options.AutoConnect };
+            ModemWatcher watcher = Own(new ModemWatcher(watcherOptions, _log));
+            modemLinks = new ModemLinks(watcher, SignalHealth.DefaultStaleAfter(watcherOptions.SignalRateSeconds), urls[0], _sender,
+                name => _loop!.IsLive(name), _log);
+            watcher.Start();
+        }
+        _loop = new LinkControlLoop(_sender, _source, new Bonding.BondingController(bonding, start), publisher, _log)
+        {
+            ModemOf = modemLinks is null ? static _ => null : modemLinks.Find,
+        };
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
         StatsTable? table = _options.Table ? new StatsTable() : null;
         _loop.Reported += report =>
@@ -76,6 +96,8 @@ public sealed class SendSession : IControlTarget, IDisposable
             table?.Render(report);
         };
         StartThread("link-control", () => _loop.Run(_stop.Token));
+        if (modemLinks is not null)
+            StartThread("modem-links", () => modemLinks.Run(_stop.Token));
         if (_options.ControlSocket is string socket)
             Own(new ControlServer(socket, this, _log));
 
@@ -118,8 +140,9 @@ public sealed class SendSession : IControlTarget, IDisposable
     /// <summary>Holds the input back until a receiver answers on some link, so the stream starts complete.</summary>
     bool WaitForReceiver(List<RistUrl> urls)
     {
-        long deadline = _options.ConnectTimeout > TimeSpan.Zero
-            ? MonotonicClock.NowNanos + (long)(_options.ConnectTimeout.TotalSeconds * MonotonicClock.NanosPerSecond)
+        TimeSpan timeout = _options.ConnectTimeout ?? (_options.Modems ? TimeSpan.Zero : TimeSpan.FromSeconds(10));
+        long deadline = timeout > TimeSpan.Zero
+            ? MonotonicClock.NowNanos + (long)(timeout.TotalSeconds * MonotonicClock.NanosPerSecond)
             : long.MaxValue;
         while (!_loop!.AnyLinkLive)
         {
@@ -128,11 +151,20 @@ public sealed class SendSession : IControlTarget, IDisposable
             if (MonotonicClock.NowNanos > deadline)
             {
                 throw new RistbondException(
-                    $"no RIST receiver answered within {_options.ConnectTimeout.TotalSeconds:0.#} s on {string.Join(", ", urls.Select(u => u.Redacted))}",
+                    $"no RIST receiver answered within {timeout.TotalSeconds:0.#} s on {string.Join(", ", urls.Select(u => u.Redacted))}",
                     ExitCodes.RuntimeFailure);
             }
         }
         return true;
+    }
+
+    /// <summary>With --modems the one -o URL is the template of every modem's link: it names the receiver, the modem the interface.</summary>
+    static void CheckModemTemplate(List<RistUrl> urls)
+    {
+        if (urls.Count != 1)
+            throw new RistbondException($"--modems: give one receiver URL with -o (every modem's link is made from it), not {urls.Count}");
+        if (urls[0]["miface"] is not null)
+            throw new RistbondException($"--output '{urls[0]}': with --modems, miface= is set per modem; leave it out");
     }
 
     /// <summary>The first signal stops the input and drains; a second one stops at once.</summary>

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Ristbond.Appliance.Send;
+using Ristbond.Modems;
 
 namespace Ristbond.Appliance.Status;
 
@@ -54,6 +56,66 @@ public sealed record LinkReport
     public required long RetransmitBps { get; init; }
     /// <summary>The weight handed to librist's weighted round robin.</summary>
     public required uint Weight { get; init; }
+    /// <summary>The modem behind the link (<c>send --modems</c>); absent for links configured by URL.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ModemLinkReport? Modem { get; init; }
+}
+
+/// <summary>Who and how the modem behind a link is, as ModemManager last reported it.</summary>
+public sealed record ModemLinkReport
+{
+    public string? Manufacturer { get; init; }
+    public string? Model { get; init; }
+    /// <summary>The last 4 digits of the IMEI: never more.</summary>
+    public string? ImeiLast4 { get; init; }
+    public string? Operator { get; init; }
+    /// <summary>"lte", "5gnr", "lte, 5gnr", …</summary>
+    public required string AccessTechnology { get; init; }
+    /// <summary>ModemManager's modem state: registered, connected, …</summary>
+    public required string State { get; init; }
+    /// <summary>The network interface of the modem's data bearer (wwan0, …).</summary>
+    public required string Interface { get; init; }
+    /// <summary>Which reading the signal values are from: lte, 5gnr, or unknown (none fresh: values absent, factor 1).</summary>
+    public required string SignalSource { get; init; }
+    /// <summary>dBm.</summary>
+    public double? Rsrp { get; init; }
+    /// <summary>dB.</summary>
+    public double? Rsrq { get; init; }
+    /// <summary>dB.</summary>
+    public double? Snr { get; init; }
+    /// <summary>dBm.</summary>
+    public double? Rssi { get; init; }
+    /// <summary>0..1: what the signal alone allows of the link's weight (part of <c>health</c>).</summary>
+    public required double SignalFactor { get; init; }
+    /// <summary>Uplink capacity the signal suggests, bits/s: where the link's capacity estimate started.</summary>
+    public long? CapacityPriorBps { get; init; }
+
+    public static ModemLinkReport From(ModemLink link)
+    {
+        SignalReading? reading = link.Signal.Source switch
+        {
+            Ristbond.Modems.SignalSource.Lte => link.Modem.Lte,
+            Ristbond.Modems.SignalSource.Nr5g => link.Modem.Nr5g,
+            _ => null,
+        };
+        return new ModemLinkReport
+        {
+            Manufacturer = link.Modem.Identity.Manufacturer,
+            Model = link.Modem.Identity.Model,
+            ImeiLast4 = link.Modem.Identity.ImeiLast4,
+            Operator = link.Modem.OperatorName,
+            AccessTechnology = ModemManagerText.Of(link.Modem.AccessTechnologies),
+            State = ModemManagerText.Of(link.Modem.State),
+            Interface = link.Interface,
+            SignalSource = link.Signal.Source switch { Ristbond.Modems.SignalSource.Lte => "lte", Ristbond.Modems.SignalSource.Nr5g => "5gnr", _ => "unknown" },
+            Rsrp = reading?.Rsrp,
+            Rsrq = reading?.Rsrq,
+            Snr = reading?.Snr,
+            Rssi = reading?.Rssi,
+            SignalFactor = Math.Round(link.Signal.Factor, 3),
+            CapacityPriorBps = link.Signal.CapacityPriorBps is double bps ? (long)bps : null,
+        };
+    }
 }
 
 public sealed record TotalsReport

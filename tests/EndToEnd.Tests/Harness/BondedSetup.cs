@@ -36,10 +36,22 @@ public sealed class BondedSetup : IDisposable
     public static string UrlThrough(EmulatedLink link, string parameters = "") =>
         $"rist://127.0.0.1:{link.ListenEndPoint.Port}?name={link.Name}" + (parameters.Length > 0 ? "&" + parameters : "");
 
+    /// <summary>
+    /// Starts ristbond over the links. The bitrate is pinned (min = max): these tests check that every packet arrives,
+    /// not how the rate adapts, which the bench measures.
+    /// </summary>
     public RistbondProcess Start(string input = "testsrc", string bitrate = "4M", string linkParameters = "", params string[] extra)
     {
-        string[] arguments = ["send", "-i", input, "--bitrate", bitrate, "-o", string.Join(',', Links.Select(l => UrlThrough(l, linkParameters))), .. extra];
+        string[] arguments = ["send", "-i", input, "--bitrate", bitrate, "--min-bitrate", bitrate, "--max-bitrate", bitrate,
+            "-o", string.Join(',', Links.Select(l => UrlThrough(l, linkParameters))), .. extra];
         Sender = new RistbondProcess(arguments);
+        return Sender;
+    }
+
+    /// <summary>Starts ristbond with exactly these arguments (its stats stream and control socket are added).</summary>
+    public RistbondProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment)
+    {
+        Sender = new RistbondProcess(arguments, environment);
         return Sender;
     }
 

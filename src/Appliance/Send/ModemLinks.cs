@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using Microsoft.Extensions.Logging;
+using Ristbond.Modems;
+using Ristbond.Platform;
+using Ristbond.Rist;
+
+namespace Ristbond.Appliance.Send;
+
+/// <summary>One link made from a modem: what the control loop and the stats stream know about it.</summary>
+public sealed record ModemLink(string Name, string Interface, ModemSnapshot Modem, SignalAssessment Signal);
+
+/// <summary>
+/// <c>ristbond send --modems</c>: keeps one link per modem that carries traffic, built from the receiver URL given as a
+/// template (name= and, where librist can, miface= set per modem), while streaming. When no modem carries traffic (no
+/// system bus, no ModemManager, no modem connected) it says so once and sends over the template URL itself, through
+/// the routing table, until a modem link is live again. Runs on its own thread; <see cref="Links"/> is its
+/// published view for the control loop.
+/// </summary>
+public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, RistUrl template, RistSender sender, Func<string, bool> isLive, ILogger log)
+{
+    const string InterfaceParameter = "miface";
+
+    /// <summary>Time for the watcher to enumerate ModemManager's modems and bearers before "no modem" is believed.</summary>
+    static readonly long s_startGraceNanos = 3 * MonotonicClock.NanosPerSecond;
+    static readonly long s_addRetryNanos = 5 * MonotonicClock.NanosPerSecond;
+    static readonly TimeSpan s_wakeEvery = TimeSpan.FromMilliseconds(500);
+
+    readonly Dictionary<string, RistLink> _links = new(StringComparer.Ordinal);
+    readonly Dictionary<string, string> _interfaces = new(StringComparer.Ordinal);
+    readonly Dictionary<string, long> _failedUntil = new(StringComparer.Ordinal);
+    readonly string _fallbackName = template[RistUrl.NameParameter] ?? "default";
+    readonly long _startNanos = MonotonicClock.NowNanos;
+    ImmutableDictionary<string, ModemLink> _published = ImmutableDictionary<string, ModemLink>.Empty;
+    RistLink? _fallback;
+    bool _mifaceWarned;
+
+    /// <summary>The modem links there are now, by link name. Any thread.</summary>
+    public ImmutableDictionary<string, ModemLink> Links => Volatile.Read(ref _published);
+
+    public ModemLink? Find(string linkName) => Links.GetValueOrDefault(linkName);
+
+    public void Run(CancellationToken cancellation)
+    {
+        while (!cancellation.IsCancellationRequested)
+        {
+            if (watcher.Fault is Exception fault)
+                throw new InvalidOperationException("the modem watcher died", fault);
+            // The watcher logs what happened; its events only wake this loop.
+            while (watcher.Events.TryRead(out _))
+            {
+            }
+            Reconcile(MonotonicClock.NowNanos);
+            try
+            {
+                watcher.Events.WaitToReadAsync(cancellation).AsTask().Wait(s_wakeEvery, cancellation);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Brings the links in line with the modems.</summary>
+    void Reconcile(long now)
+    {
+        ModemInventory inventory = watcher.Current;
+        IReadOnlyList<DesiredLink> desired = ModemLinkReconciler.Desired(inventory.Modems, now, signalStaleAfter);
+        ImmutableDictionary<string, ModemLink> before = _published;
+        // Publish first: a link the control loop finds in the sender must find its signal prior here.
+        var published = ImmutableDictionary.CreateBuilder<string, ModemLink>(StringComparer.Ordinal);
+        foreach (DesiredLink link in desired)
+        {
+            if (inventory.Find(link.ModemPath) is ModemSnapshot modem)
+                published[link.Name] = new ModemLink(link.Name, link.Interface, modem, link.Signal);
+        }
+        Volatile.Write(ref _published, published.ToImmutable());
+
+        LinkPlan plan = ModemLinkReconciler.Diff(desired, _interfaces.Select(l => new CurrentLink(l.Key, l.Value)));
+        if (desired.Count == 0)
+            FallBack(inventory, now);
+        foreach (string name in plan.Remove)
+            Remove(name, desired.Any(d => d.Name == name) ? "its modem moved to another interface" : WhyGone(before.GetValueOrDefault(name), inventory));
+        foreach (DesiredLink link in plan.Add)
+            Add(link, now);
+        if (_fallback is not null && _links.Keys.Any(isLive))
+        {
+            log.LogInformation("modem links carry the stream: link {Link} (routing table) removed", _fallback.Name);
+            sender.RemoveLink(_fallback);
+            _fallback = null;
+        }
+    }
+
+    void Add(DesiredLink link, long now)
+    {
+        if (_failedUntil.TryGetValue(link.Name, out long until) && now < until)
+            return;
+        RistUrl url = RistLibrary.SupportsCallerMiface
+            ? template.With(new(RistUrl.NameParameter, link.Name), new(InterfaceParameter, link.Interface))
+            : template.With(new KeyValuePair<string, string>(RistUrl.NameParameter, link.Name));
+        if (!RistLibrary.SupportsCallerMiface && !_mifaceWarned)
+        {
+            _mifaceWarned = true;
+            log.LogWarning("librist {Version} cannot bind a link to a modem's interface (miface= needs {Minimum}): modem links follow the routing table",
+                RistLibrary.Version, RistLibrary.CallerMifaceMinimum);
+        }
+        try
+        {
+            _links[link.Name] = sender.AddLink(link.Name, url, 1, $"modem {link.Identity}");
+            _interfaces[link.Name] = link.Interface;
+            _failedUntil.Remove(link.Name);
+            string prior = link.Signal.CapacityPriorBps is double bps ? $", signal {link.Signal.Factor:0.00}, uplink prior {Units.FormatBitrate(bps)}" : "";
+            log.LogInformation("link {Link}: {Modem} connected on {Interface}{Prior}: link added", link.Name, link.Identity, link.Interface, prior);
+        }
+        catch (RistbondException e)
+        {
+            // Said once per attempt window, not on every pass.
+            _failedUntil[link.Name] = now + s_addRetryNanos;
+            log.LogError("link {Link}: {Error}; trying again in 5 s", link.Name, e.Message);
+        }
+    }
+
+    void Remove(string name, string why)
+    {
+        if (!_links.Remove(name, out RistLink? link))
+            return;
+        _interfaces.Remove(name);
+        sender.RemoveLink(link);
+        log.LogWarning("link {Link}: {Why}: link removed", name, why);
+    }
+
+    static string WhyGone(ModemLink? last, ModemInventory inventory)
+    {
+        if (!inventory.ModemManagerPresent)
+            return "ModemManager went away";
+        ModemSnapshot? modem = last is null ? null : inventory.Find(last.Modem.Path);
+        if (modem is null)
+            return "its modem is gone";
+        if (modem.State < ModemState.Registered)
+            return $"its modem is {ModemManagerText.Of(modem.State)}";
+        return "its modem's bearer disconnected";
+    }
+
+    /// <summary>No modem carries traffic: the template URL itself, over the routing table. Said once (the watcher has already said what is wrong with the bus or ModemManager).</summary>
+    void FallBack(ModemInventory inventory, long now)
+    {
+        string? reason = inventory.Version > 0 && (!inventory.BusConnected || !inventory.ModemManagerPresent) ? "no modems"
+            : now - _startNanos < s_startGraceNanos ? null
+            : inventory.Modems.Count == 0 ? "ModemManager reports no modems"
+            : "no modem has a connected data bearer";
+        if (reason is null)
+            return;
+        if (_fallback is null)
+        {
+            _fallback = sender.AddLink(_fallbackName, template, 1, "--output");
+            log.LogWarning("{Reason}: sending over {Url} through the routing table (link {Link}) until a modem carries traffic",
+                reason, template.Redacted, _fallbackName);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Ristbond.Platform;
+
+namespace Ristbond.Bench.Adapt;
+
+/// <summary>
+/// <c>ristbond bench adapt</c>: adaptive ristbond against librist's ristsender with equal static weights and a
+/// fixed bitrate, over identical emulated links to real ristreceivers, scenario by scenario. Each scenario's
+/// result goes to <c>DIR/&lt;scenario&gt;.json</c> (with its timelines) and <c>DIR/&lt;scenario&gt;.svg</c>.
+/// </summary>
+public static class AdaptBench
+{
+    public const string All = "all";
+
+    public static string ScenarioNames => string.Join(", ", AdaptCatalog.Scenarios.Select(s => s.Name));
+
+    /// <summary>The scenarios <c>--scenario</c> names: one, or every visible one for "all".</summary>
+    public static IReadOnlyList<AdaptScenario> Select(string name) =>
+        name == All ? [.. AdaptCatalog.Visible]
+        : AdaptCatalog.Find(name) is { } scenario ? [scenario]
+        : throw new RistbondException($"--scenario '{name}' is not one of: {All}, {ScenarioNames}");
+
+    /// <summary>Runs one scenario and writes its JSON and SVG into <paramref name="outDirectory"/>.</summary>
+    public static AdaptReport Run(AdaptScenario scenario, string outDirectory, bool sequential, ILogger log)
+    {
+        AdaptRun run = new AdaptRunner(log).Run(scenario, sequential);
+        try
+        {
+            Directory.CreateDirectory(outDirectory);
+            string json = Path.Combine(outDirectory, scenario.Name + ".json"), svg = Path.Combine(outDirectory, scenario.Name + ".svg");
+            File.WriteAllText(json, JsonSerializer.Serialize(run.Report, AdaptJsonContext.Default.AdaptReport));
+            File.WriteAllText(svg, run.Svg);
+            log.LogInformation("bench adapt: {Scenario}: wrote {Json} and {Svg}", scenario.Name, json, svg);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RistbondException($"Could not write the results of {scenario.Name} to {outDirectory}: {e.Message}", ExitCodes.RuntimeFailure, e);
+        }
+        return run.Report;
+    }
+
+    /// <summary>The summaries, without timelines, as one JSON array (for <c>--json</c>).</summary>
+    public static string SummariesJson(IEnumerable<AdaptReport> reports) =>
+        JsonSerializer.Serialize([.. reports.Select(r => r with { Timelines = null })], AdaptJsonContext.Default.ListAdaptReport);
+}
