@@ -17,6 +17,8 @@ public sealed class BondingController
     long _lastDatagrams;
     double _aggregateLoss;
     double _lastUsable;
+    long _startedAt = long.MaxValue;
+    bool _deadLinksLosses;
 
     public BondingController(BondingOptions options, double startBitrateBps)
     {
@@ -77,28 +79,46 @@ public sealed class BondingController
             retransmitted += observation.RetransmittedPackets - link.Last.RetransmittedPackets;
             link.Observe(observation, now, seconds, inputBps);
         }
-        UpdateAggregateLoss(retransmitted, datagrams, seconds);
+        // What a link lost before it was found dead is retransmitted afterwards over the others: its loss, already
+        // acted on by taking it out, not theirs nor the stream's.
+        bool deadLinksLosses = RecentlyDied(now);
+        if (!deadLinksLosses)
+            UpdateAggregateLoss(retransmitted, datagrams, seconds);
 
         double expected = ExpectedAnswerRatio();
-        LossAttribution.Attribute(_links, expected, retransmitted, datagrams, seconds, _options);
+        if (!deadLinksLosses)
+            LossAttribution.Attribute(_links, expected, retransmitted, datagrams, seconds, _options);
         double common = LossAttribution.Common(_links);
         var transitions = new List<LinkTransition>();
         foreach (LinkTracker link in _links)
         {
             link.UpdateLoss(expected, common);
-            link.UpdateCapacityAndHealth(now, seconds, _lastUsable > 0 ? input.SourceBitrateBps / _lastUsable : 1);
+            link.UpdateCapacityAndHealth(now, seconds, _lastUsable > 0 ? input.SourceBitrateBps / _lastUsable : 1, deadLinksLosses);
             LinkState before = link.State;
-            if (link.UpdateState(now))
+            if (link.UpdateState(now, deadLinksLosses))
                 transitions.Add(new LinkTransition(link.Name, before, link.State));
         }
 
         LinkTracker? nackLink = NackLink();
+        _deadLinksLosses = RecentlyDied(now); // including a link found dead just now
         bool weightsChanged = PlanWeights(observations, transitions, now, nackLink);
-        double usable = UsableCapacity(nackLink, now);
+        // Just after a link died the others must carry its part at once: only what they have proven counts then,
+        // not the probe in their estimates (a bitrate set on it would overload them all together).
+        // So too while a link sheds its share because its health fell: the others take it on at once.
+        bool stressed = _deadLinksLosses || _links.Any(l => l.State.CarriesTraffic() && l.WeightHealth < _options.DipBelow);
+        double usable = UsableCapacity(nackLink, now, proven: stressed);
+        double proven = UsableCapacity(nackLink, now, proven: true);
         _lastUsable = usable;
-        // With no link in rotation there is nothing to measure (not yet connected, or all dead): the
-        // recommendation holds rather than falling to the minimum and climbing back for half a minute.
-        BondingEvent? announced = _options.Adaptive && usable > 0 ? _rate.Update(usable, _aggregateLoss, now, seconds) : null;
+        // With no link in rotation there is nothing to measure (not yet connected, or all dead), and while the
+        // first links connect and probe one by one the first alone would look like all there is: the recommendation holds
+        // rather than falling to the minimum and climbing back for half a minute.
+        _startedAt = Math.Min(_startedAt, now);
+        bool starting = now - _startedAt < _options.ConnectGraceNanos + _options.ProbingNanos
+            && _links.Any(l => l.State is LinkState.Connecting or LinkState.Probing);
+        // Links in rotation whose health is all gone do count: the stream must come down to the minimum then.
+        bool anyInRotation = _links.Any(l => l.State.CarriesTraffic());
+        BondingEvent? announced = _options.Adaptive && (usable > 0 || anyInRotation) && !starting
+            ? _rate.Update(usable, proven, _aggregateLoss, now, seconds) : null;
         return new BondingDecision
         {
             Links = [.. _links.Select(Describe)],
@@ -109,6 +129,16 @@ public sealed class BondingController
             WeightsChanged = weightsChanged,
             Transitions = transitions,
         };
+    }
+
+    bool RecentlyDied(long now)
+    {
+        foreach (LinkTracker link in _links)
+        {
+            if (link.DiedAtNanos != long.MinValue && now - link.DiedAtNanos < _options.DeadLinkRetransmitNanos)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>
@@ -168,32 +198,29 @@ public sealed class BondingController
         {
             LinkTracker link = _links[i];
             double preference = PreferenceOf(observations, link.Name);
-            double merit = _options.Adaptive ? EffectiveCapacity(link, nackLink) * link.WeightHealth : 1;
+            // A floor under health keeps the split proportional when every link is sick at once (all overloaded):
+            // all at weight 1 would give a dead link, also at 1, an equal part of the stream.
+            double merit = _options.Adaptive ? EffectiveCapacity(link, nackLink) * Math.Max(0.02, link.WeightHealth) : 1;
             raw[i] = link.State.CarriesTraffic() && preference > 0 ? merit * preference : 0;
             total += raw[i];
         }
-        var targets = new (string, double?, bool, bool)[_links.Count];
+        var targets = new (string, double?, bool)[_links.Count];
         for (int i = 0; i < _links.Count; i++)
         {
             LinkTracker link = _links[i];
             double? share = PreferenceOf(observations, link.Name) == 0 ? null : total > 0 ? raw[i] / total : 0;
             if (_options.Adaptive && link.State == LinkState.Probing && share > _options.ProbingShare)
                 share = _options.ProbingShare;
-            bool changed = false, fell = false;
+            // A degraded link does not win share back until it has recovered (live again): on a marginal link that
+            // is what would otherwise reverse its weight every time its health bounces.
+            if (_options.Adaptive && link.State == LinkState.Degraded && share is double wanted)
+                share = Math.Min(wanted, (double)_weights.WeightOf(link.Name) / _options.WeightScale);
+            bool changed = false;
             foreach (LinkTransition t in transitions)
-            {
-                if (t.Link != link.Name)
-                    continue;
-                changed = true;
-                // Losing the receiver takes a link out at once; a fall to degraded waits out the reversal dwell
-                // like any other move, which is what bounds a marginal link's reversals.
-                fell = t.To is LinkState.Dead or LinkState.Connecting;
-            }
-            // Every link is held against reversals, except when it lost or regained its receiver, or its queue
-            // builds (a congested link must shed load at once): that bounds a marginal link's reversals by design.
-            targets[i] = (link.Name, share, fell || link.Capacity.Congested, changed);
+                changed |= t.Link == link.Name;
+            targets[i] = (link.Name, share, changed);
         }
-        bool anyChanged = _weights.Plan(targets, now);
+        bool anyChanged = _weights.Plan(targets);
 
         double weightTotal = 0;
         foreach (LinkTracker link in _links)
@@ -212,7 +239,8 @@ public sealed class BondingController
     /// capacity ÷ share. (Summing capacities would count links held at a small weight, degraded or rising
     /// cautiously, and overload the others.)
     /// </summary>
-    double UsableCapacity(LinkTracker? nackLink, long now)
+    /// <param name="proven">Count only what each link has verified (see <see cref="CapacityEstimator.UsableBps"/>), not the probe in its estimate.</param>
+    double UsableCapacity(LinkTracker? nackLink, long now, bool proven)
     {
         double usable = double.MaxValue;
         double total = 0;
@@ -225,9 +253,14 @@ public sealed class BondingController
             }
             if (!link.State.CarriesTraffic())
                 continue;
-            double carries = EffectiveCapacity(link, nackLink) * link.WeightHealth;
-            total += carries;
-            if (link.Share >= 0.02 && link.Share < 1)
+            // Health as it is now, not the weights' slow-rising one: the shares already hold a recovering link
+            // back, and counting it out twice kept the stream at the minimum while the links were fine (bench adapt).
+            double capacity = link.Capacity.UsableBps(proven);
+            double carries = capacity * link.Health;
+            total += Math.Max(0, carries - Reserve(link, nackLink, capacity));
+            // The bound is physical (what the link carries at its share); the retransmission reserve is in the
+            // total. A link being shed (a share of a few percent) bounds nothing: its part is going elsewhere.
+            if (link.Share >= 0.05 && link.Share < 1)
                 usable = Math.Min(usable, carries / link.Share);
         }
         return total == 0 ? 0 : Math.Min(usable, total);
@@ -250,15 +283,23 @@ public sealed class BondingController
 
     /// <summary>
     /// Capacity available for first transmissions: on the NACK link a reserve is kept for retransmissions (a
-    /// loss burst on any link lands there), the larger of a tenth of it and twice what it retransmits now.
+    /// loss burst on any link lands there), the larger of a tenth of it and twice what it retransmits now, except
+    /// while the retransmissions are those of a link just found dead (a burst that is over, not a trend).
     /// </summary>
     double EffectiveCapacity(LinkTracker link, LinkTracker? nackLink)
     {
-        double capacity = link.Capacity.EstimateBps;
+        // Shares follow what each link has proven: the recommendation's probe (ProbeAboveProven) then tests every
+        // link by the same small step. Shares on the estimates put a link's whole probe gain on it at once.
+        double capacity = link.Capacity.UsableBps(proven: true);
+        return Math.Max(_options.MinCapacityBps, capacity - Reserve(link, nackLink, capacity));
+    }
+
+    double Reserve(LinkTracker link, LinkTracker? nackLink, double capacity)
+    {
         if (link != nackLink || _links.Count < 2)
-            return capacity;
-        double reserve = Math.Max(_options.RetransmitReserve * capacity, 2 * link.RetransmitRateBps);
-        return Math.Max(_options.MinCapacityBps, capacity - reserve);
+            return 0;
+        double reserve = _options.RetransmitReserve * capacity;
+        return _deadLinksLosses ? reserve : Math.Max(reserve, 2 * link.RetransmitRateBps);
     }
 
     static double PreferenceOf(ReadOnlySpan<(string Name, LinkObservation Observation)> observations, string name)

@@ -20,8 +20,11 @@ public sealed record BondingOptions
     public int DatagramBytes { get; init; } = 1316;
 
     // --- Liveness -----------------------------------------------------------------------------------------
-    /// <summary>RTCP silence after which a link is dead. A receiver answers every link many times a second.</summary>
-    public long DeadAfterNanos { get; init; } = 500 * Ms;
+    /// <summary>
+    /// RTCP silence after which a link is dead. A receiver answers each of our keepalives (every 10 ms): 300 ms is
+    /// 30 answers missing in a row, and leaves room in the 500 ms goal for the stats interval and the tick.
+    /// </summary>
+    public long DeadAfterNanos { get; init; } = 300 * Ms;
     /// <summary>How long a link that has just come (back) to life carries only a trial share.</summary>
     public long ProbingNanos { get; init; } = 1 * S;
     /// <summary>The largest share of the stream a probing link gets.</summary>
@@ -55,6 +58,12 @@ public sealed record BondingOptions
     public double ProbeGrowthPerSecond { get; init; } = 0.5;
     /// <summary>… and this per round trip, so a long-RTT link, which sees an overload later, overshoots no more.</summary>
     public double ProbeGrowthPerRoundTrip { get; init; } = 0.05;
+    /// <summary>
+    /// The largest cut for a queue that is building but not yet standing (under <see cref="QueueMaxMs"/>): the
+    /// growth rate a trend gives over a few samples overstates it, and deep cuts of a link that is only just full
+    /// make the bitrate saw-tooth well under capacity. A queue that keeps building is cut again a moment later.
+    /// </summary>
+    public double MildCutMax { get; init; } = 0.08;
     /// <summary>After a capacity cut, the next one waits this long, for the queue to show the effect of the first.</summary>
     public long CutIntervalNanos { get; init; } = 500 * Ms;
     /// <summary>After a link saturates, its estimate does not grow for this long.</summary>
@@ -64,7 +73,7 @@ public sealed record BondingOptions
 
     // --- Loss ---------------------------------------------------------------------------------------------
     /// <summary>Time constant of the filter on each link's answers to keepalives, the per-link loss signal.</summary>
-    public long LossTimeConstantNanos { get; init; } = 400 * Ms;
+    public long LossTimeConstantNanos { get; init; } = 250 * Ms;
     /// <summary>
     /// Round-trip loss under this is counting noise, not a link problem: about 1.7σ of the answer counts over
     /// the filter's span at 100 keepalives/s with 2% loss on every link.
@@ -73,6 +82,12 @@ public sealed record BondingOptions
     /// <summary>Loss at which health starts to fall off steeply, and at which it reaches 0.</summary>
     public double LossSoft { get; init; } = 0.005;
     public double LossLimit { get; init; } = 0.06;
+    /// <summary>
+    /// After a link is declared dead, the retransmissions of what it lost in its silence keep coming for about a
+    /// receiver buffer (the NACKs wait out the reorder buffer, then come back over the other links): for this
+    /// long they are the dead link's loss, not the other links' nor the stream's.
+    /// </summary>
+    public long DeadLinkRetransmitNanos { get; init; } = 1200 * Ms;
     /// <summary>Retransmitted ÷ sent over all links above which the bitrate comes down, wherever the loss is.</summary>
     public double AggregateLossLimit { get; init; } = 0.05;
 
@@ -84,11 +99,13 @@ public sealed record BondingOptions
     public long RecoverAfterNanos { get; init; } = 2 * S;
     /// <summary>A fall of health from above <see cref="RecoveredAbove"/> to below this is a dip: it counts toward flap damping.</summary>
     public double DipBelow { get; init; } = 0.6;
-    /// <summary>Flap damping: each dip of health or death adds 1; the penalty halves every this long; at 2 or more the link is degraded and held there.</summary>
+    /// <summary>Flap damping: each dip of health or death adds 1; the penalty halves every this long; at 3 or more (a dip every few seconds) the link is degraded and held there.</summary>
     public long FlapHalfLifeNanos { get; init; } = 15 * S;
-    public double FlapHoldPenalty { get; init; } = 2;
+    public double FlapHoldPenalty { get; init; } = 3;
     /// <summary>A link's weight follows its health up only once the health has held this long (down at once).</summary>
     public long HealthRiseDelayNanos { get; init; } = 500 * Ms;
+    /// <summary>… and this long for a link that dipped within the last flap half-life: at most one reversal per this time.</summary>
+    public long HealthRiseAfterDipNanos { get; init; } = 5 * S;
     /// <summary>
     /// librist weight units for a whole stream; a link out of rotation gets weight 1 (0 would mean "copy
     /// everything"). librist 0.2.x gives each packet to the peer with the most credit left in the round and
@@ -100,10 +117,6 @@ public sealed record BondingOptions
     public uint WeightScale { get; init; } = 100;
     /// <summary>Share changes smaller than this are not handed to librist.</summary>
     public double MinShareChange { get; init; } = 0.02;
-    /// <summary>Cautious increase: a link's share grows by at most this much of the stream per second.</summary>
-    public double MaxShareRisePerSecond { get; init; } = 0.10;
-    /// <summary>After a link's weight went down, it does not go up again for this long (and the reverse).</summary>
-    public long ReversalDwellNanos { get; init; } = 5 * S;
 
     // --- Rate control -------------------------------------------------------------------------------------
     public double MinBitrateBps { get; init; } = 500_000;
@@ -117,8 +130,12 @@ public sealed record BondingOptions
     public double RetransmitReserve { get; init; } = 0.10;
     /// <summary>Cautious increase: at most this much more per second.</summary>
     public double IncreasePerSecond { get; init; } = 0.10;
+    /// <summary>How far past what the links have proven (carried without queueing) the recommendation may go: its probe.</summary>
+    public double ProbeAboveProven { get; init; } = 0.10;
+    /// <summary>The climb back to what the links have proven (after an outage or a transient): up to this much more per second.</summary>
+    public double RecoveryPerSecond { get; init; } = 1.0;
     /// <summary>No increase for this long after a decrease.</summary>
-    public long HoldAfterDecreaseNanos { get; init; } = 2 * S;
+    public long HoldAfterDecreaseNanos { get; init; } = 1 * S;
     /// <summary>Changes of the recommendation smaller than this (relative) are not announced as events.</summary>
     public double EventThreshold { get; init; } = 0.03;
 }

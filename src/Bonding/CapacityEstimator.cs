@@ -28,6 +28,12 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     long _lastCongestion = long.MinValue / 2;
 
     public double EstimateBps => _estimate;
+    /// <summary>
+    /// What the stream may count on from this link. Normally the estimate, probe included: that is how a higher
+    /// bitrate gets tried. <paramref name="proven"/> (right after another link died, when the others must take its
+    /// part at once): only what this link has verified, and at most the estimate.
+    /// </summary>
+    public double UsableBps(bool proven) => proven && _verified > 0 ? Math.Min(_estimate, _verified) : _estimate;
     public double VerifiedBps => _verified;
     public bool Congested { get; private set; }
 
@@ -41,7 +47,8 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// <param name="sendRateBps">What the link was sent over the last interval (TS payload bits/s).</param>
     /// <param name="carriesTraffic">False while the link is out of rotation: nothing is learned then.</param>
     /// <param name="systemLoad">Source bitrate ÷ usable capacity: a link sent its fair part carries about this fraction of its estimate.</param>
-    public void Update(double sendRateBps, RttTracker rtt, bool carriesTraffic, long nowNanos, double seconds, double systemLoad = 1)
+    /// <param name="floorBps">No congestion cut goes below this (a burst this link was not the cause of).</param>
+    public void Update(double sendRateBps, RttTracker rtt, bool carriesTraffic, long nowNanos, double seconds, double systemLoad = 1, double floorBps = 0)
     {
         _verified *= 1 - options.VerifiedDecayPerSecond * seconds;
         Congested = false;
@@ -68,7 +75,9 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             double carried = rate / (1 + Math.Max(0, Math.Max(trend, rtt.RecentQueueTrend)));
             if (queue > options.QueueMaxMs)
                 carried *= 0.9; // below what it carries, so the standing queue drains
-            _estimate = Math.Max(options.MinCapacityBps, Math.Min(_estimate, carried));
+            else
+                carried = Math.Max(carried, rate * (1 - options.MildCutMax)); // a queue just building: a small step, repeated if it keeps building
+            _estimate = Math.Max(Math.Max(options.MinCapacityBps, Math.Min(floorBps, _estimate)), Math.Min(_estimate, carried));
             _verified = Math.Min(_verified, _estimate);
             _lastCongestion = nowNanos;
             _historyCount = 0; // rates sent before the cut proved nothing: the queue built on them

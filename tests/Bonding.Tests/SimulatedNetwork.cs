@@ -36,6 +36,12 @@ public sealed class SimulatedNetwork
     public long Lost { get; private set; }
     public BondingDecision? Last { get; private set; }
     public double Keepalives { get; set; } = 100;
+    /// <summary>
+    /// Ticks between a loss and its retransmission: the receiver waits out its reorder buffer, then its NACK
+    /// travels back. A link that blacks out is declared dead before the retransmissions of what it lost are sent.
+    /// </summary>
+    public int RetransmitDelayTicks { get; set; } = 3;
+    readonly Queue<long> _pendingRetransmissions = new();
     /// <summary>Overrides the controller: a source that does not follow the recommendation.</summary>
     public double? FixedBitrateBps { get; set; }
 
@@ -90,12 +96,14 @@ public sealed class SimulatedNetwork
             _ = sentBits;
         }
         Lost += lostThisTick;
-        if (nackLink is not null && lostThisTick > 0)
+        _pendingRetransmissions.Enqueue(lostThisTick);
+        long retransmitNow = _pendingRetransmissions.Count > RetransmitDelayTicks ? _pendingRetransmissions.Dequeue() : 0;
+        if (nackLink is not null && retransmitNow > 0)
         {
             nackLink.Counters = nackLink.Counters with
             {
-                RetransmittedPackets = nackLink.Counters.RetransmittedPackets + lostThisTick,
-                ReceivedPackets = nackLink.Counters.ReceivedPackets + lostThisTick, // the NACKs
+                RetransmittedPackets = nackLink.Counters.RetransmittedPackets + retransmitNow,
+                ReceivedPackets = nackLink.Counters.ReceivedPackets + retransmitNow, // the NACKs
             };
         }
         Now += Tick;
