@@ -4,7 +4,7 @@
 #   ./build.sh test       build, publish NativeAOT, run every test
 #   ./build.sh run        demo: testsrc over 3 emulated links to a local ristreceiver (Ctrl-C stops)
 #   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond
-#   ./build.sh bench      packet-path and whole-process figures (see README)
+#   ./build.sh bench      packet-path, whole-process and adaptive-bonding figures (see README)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD

@@ -94,6 +94,23 @@ public sealed class BadInputTests
         AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--bitrate", "fast"], 2, ["--bitrate", "'fast'"]);
 
     [Fact]
+    public void Modems_with_more_than_one_output_url_is_named() =>
+        AssertOneLineError(["send", "-i", "testsrc", "--modems", "-o", "rist://127.0.0.1:5000,rist://127.0.0.1:5002"], 2, ["--modems", "one receiver URL"]);
+
+    [Fact]
+    public void Modems_with_miface_in_the_template_is_named() =>
+        AssertOneLineError(["send", "-i", "testsrc", "--modems", "-o", "rist://127.0.0.1:5000?miface=wwan0"], 2, ["miface=", "per modem"]);
+
+    [Fact]
+    public void Apn_without_modems_is_named() =>
+        AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--apn", "internet"], 2, ["--apn needs --modems"]);
+
+    [Fact]
+    public void Unreadable_apn_password_file_is_named() =>
+        AssertOneLineError(["send", "-i", "testsrc", "--modems", "-o", "rist://127.0.0.1:5000", "--apn", "internet", "--apn-password-file", "/nonexistent/apn-password"],
+            2, ["--apn-password-file", "/nonexistent/apn-password"]);
+
+    [Fact]
     public void Udp_stream_that_is_not_ts_is_named()
     {
         int port = Ports.FreeUdp();
