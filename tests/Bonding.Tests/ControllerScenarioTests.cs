@@ -58,7 +58,7 @@ public sealed class ControllerScenarioTests
         double seconds = SecondsUntil(net, n => n.Controller.RecommendedBitrateBps < 18_000_000, 5);
         Assert.True(seconds <= 1.0, $"took {seconds} s");
         // b sheds its share at once (its queue is its health); its capacity estimate is corrected when it is
-        // given share again after the reversal dwell, with a small queue rather than the first big one.
+        // given share again once its health has held, with a small queue rather than the first big one.
         Assert.True(net.Share(net.Links[1]) < 0.15, $"b still has {net.Share(net.Links[1]):P0} of the stream");
         net.Run(7);
         Assert.InRange(net.Decision("b").CapacityBps, 1_000_000, 3_000_000);
@@ -196,7 +196,7 @@ public sealed class ControllerScenarioTests
             net.Links[2].BaseRttMs = bad ? 140 : 60;
             net.Run(1, d => weights.Add((net.Now / 1e9, d.Links.First(l => l.Name == "c").Weight)));
         }
-        // The dwell spaces reversals 5 s apart (a tick of slack for the 100 ms grid).
+        // A link that dipped rises only after 5 s of health: reversals 5 s apart (a tick of slack for the 100 ms grid).
         Assert.True(MaxReversalsPerWindow(weights, 4.8) <= 1, $"{MaxReversalsPerWindow(weights, 4.8)} reversals within 4.8 s");
     }
 
