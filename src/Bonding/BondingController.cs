@@ -90,10 +90,17 @@ public sealed class BondingController
             LossAttribution.Attribute(_links, expected, retransmitted, datagrams, seconds, _options);
         double common = LossAttribution.Common(_links);
         var transitions = new List<LinkTransition>();
+        double bestDelayFactor = 0;
         foreach (LinkTracker link in _links)
         {
             link.UpdateLoss(expected, common);
             link.UpdateCapacityAndHealth(now, seconds, _lastUsable > 0 ? input.SourceBitrateBps / _lastUsable : 1, deadLinksLosses);
+            if (link.State.CarriesTraffic())
+                bestDelayFactor = Math.Max(bestDelayFactor, link.DelayFactor);
+        }
+        foreach (LinkTracker link in _links)
+        {
+            link.UpdateRelativeHealth(now, bestDelayFactor);
             LinkState before = link.State;
             if (link.UpdateState(now, deadLinksLosses))
                 transitions.Add(new LinkTransition(link.Name, before, link.State));
@@ -205,6 +212,7 @@ public sealed class BondingController
             total += raw[i];
         }
         var targets = new (string, double?, bool)[_links.Count];
+        bool anyLive = _links.Any(l => l.State == LinkState.Live);
         for (int i = 0; i < _links.Count; i++)
         {
             LinkTracker link = _links[i];
@@ -212,8 +220,9 @@ public sealed class BondingController
             if (_options.Adaptive && link.State == LinkState.Probing && share > _options.ProbingShare)
                 share = _options.ProbingShare;
             // A degraded link does not win share back until it has recovered (live again): on a marginal link that
-            // is what would otherwise reverse its weight every time its health bounces.
-            if (_options.Adaptive && link.State == LinkState.Degraded && share is double wanted)
+            // is what would otherwise reverse its weight every time its health bounces. Unless no live link is left to
+            // carry the rest: held at weight 1 beside a dead link at 1, it would leave the dead one a part of the stream.
+            if (_options.Adaptive && link.State == LinkState.Degraded && anyLive && share is double wanted)
                 share = Math.Min(wanted, (double)_weights.WeightOf(link.Name) / _options.WeightScale);
             bool changed = false;
             foreach (LinkTransition t in transitions)

@@ -135,16 +135,35 @@ public sealed class LinkTracker
         // First transmissions only: retransmissions come in bursts (all of them on the NACK link), and a burst that
         // happened not to queue proves nothing about what the link carries steadily.
         Capacity.Update(DataRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad, anotherLinkDied ? Capacity.VerifiedBps : 0);
-        Health = LinkHealth.Combine(
-            LinkHealth.LossFactor(Loss, _options),
-            LinkHealth.DelayFactor(Rtt.LatestMs, Rtt.QueueDelayMs, _options),
-            SignalFactor);
-        _worstHealth.Add(Health, nowNanos);
+        _lossFactor = LinkHealth.LossFactor(Loss, _options);
+        DelayFactor = LinkHealth.DelayFactor(Rtt.LatestMs, Rtt.QueueDelayMs, _options);
+        Health = LinkHealth.Combine(_lossFactor, DelayFactor, SignalFactor);
+    }
+
+    double _lossFactor = 1;
+
+    /// <summary>The delay part of <see cref="Health"/> (queue and RTT).</summary>
+    public double DelayFactor { get; private set; } = 1;
+
+    /// <summary>
+    /// The health the link is judged by against the others (its share, its state): its delay factor counts only as
+    /// far as it is worse than the best link's. When every link queues at once the stream is too fast for all of
+    /// them, which is the bitrate's to fix (it follows <see cref="Health"/>); moving shares about then only
+    /// overloaded whichever link looked a little better, and the flap penalty degraded them all (bench adapt).
+    /// </summary>
+    public double RelativeHealth { get; private set; } = 1;
+
+    /// <param name="bestDelayFactor">The highest <see cref="DelayFactor"/> among the links in rotation.</param>
+    public void UpdateRelativeHealth(long nowNanos, double bestDelayFactor)
+    {
+        double delay = bestDelayFactor > 0 ? Math.Min(1, DelayFactor / bestDelayFactor) : DelayFactor;
+        RelativeHealth = LinkHealth.Combine(_lossFactor, delay, SignalFactor);
+        _worstHealth.Add(RelativeHealth, nowNanos);
         // A link that dipped lately (a marginal one) must stay good longer before its weight follows: that is what
         // bounds the reversals of its weight.
         long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2
             : States.FlapPenalty >= 0.5 ? _options.HealthRiseAfterDipNanos : _options.HealthRiseDelayNanos;
-        WeightHealth = Math.Min(Health, _worstHealth.Minimum(nowNanos - window));
+        WeightHealth = Math.Min(RelativeHealth, _worstHealth.Minimum(nowNanos - window));
     }
 
     /// <summary>When the link was last declared dead (<see cref="long.MinValue"/> if never).</summary>
@@ -154,7 +173,7 @@ public sealed class LinkTracker
     /// <param name="anotherLinkDied">See <see cref="UpdateCapacityAndHealth"/>: a dip of health now is not this link flapping.</param>
     public bool UpdateState(long nowNanos, bool anotherLinkDied = false)
     {
-        bool changed = States.Update(nowNanos, _last.LastRtcpNanos, anotherLinkDied && State != LinkState.Dead ? 1 : Health);
+        bool changed = States.Update(nowNanos, _last.LastRtcpNanos, anotherLinkDied && State != LinkState.Dead ? 1 : RelativeHealth);
         if (changed && State == LinkState.Dead)
             DiedAtNanos = nowNanos;
         if (changed && State == LinkState.Probing)
