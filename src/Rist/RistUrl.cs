@@ -136,13 +136,26 @@ public sealed class RistUrl
         name.Length is >= 1 and <= 32 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.');
 
     /// <summary>The URL for librist: our own parameters removed, <paramref name="overrides"/> set.</summary>
-    public string ToLibrist(params ReadOnlySpan<KeyValuePair<string, string>> overrides)
+    public string ToLibrist(params ReadOnlySpan<KeyValuePair<string, string>> overrides) =>
+        Compose(new StringBuilder("rist://").Append(Host).Append(':').Append(Port.ToString(CultureInfo.InvariantCulture)), NameParameter, overrides);
+
+    /// <summary>
+    /// This URL with <paramref name="overrides"/> set (replacing parameters of the same name), name= kept unless
+    /// overridden: how a template URL becomes one link's URL.
+    /// </summary>
+    public RistUrl With(params ReadOnlySpan<KeyValuePair<string, string>> overrides)
     {
-        var builder = new StringBuilder("rist://").Append(Host).Append(':').Append(Port.ToString(CultureInfo.InvariantCulture));
+        int q = Original.IndexOf('?');
+        return Parse(Compose(new StringBuilder(q < 0 ? Original : Original[..q]), dropped: null, overrides));
+    }
+
+    /// <summary>Appends this URL's parameters (less <paramref name="dropped"/> and those overridden), then the overrides.</summary>
+    string Compose(StringBuilder builder, string? dropped, ReadOnlySpan<KeyValuePair<string, string>> overrides)
+    {
         char separator = '?';
         foreach (var (key, value) in _parameters)
         {
-            if (key == NameParameter || Contains(overrides, key))
+            if (key == dropped || Contains(overrides, key))
                 continue;
             builder.Append(separator).Append(key).Append('=').Append(Uri.EscapeDataString(value));
             separator = '&';
@@ -153,30 +166,6 @@ public sealed class RistUrl
             separator = '&';
         }
         return builder.ToString();
-    }
-
-    /// <summary>
-    /// This URL with <paramref name="overrides"/> set (replacing parameters of the same name), name= kept unless
-    /// overridden: how a template URL becomes one link's URL.
-    /// </summary>
-    public RistUrl With(params ReadOnlySpan<KeyValuePair<string, string>> overrides)
-    {
-        int q = Original.IndexOf('?');
-        var builder = new StringBuilder(q < 0 ? Original : Original[..q]);
-        char separator = '?';
-        foreach (var (key, value) in _parameters)
-        {
-            if (Contains(overrides, key))
-                continue;
-            builder.Append(separator).Append(key).Append('=').Append(Uri.EscapeDataString(value));
-            separator = '&';
-        }
-        foreach (var (key, value) in overrides)
-        {
-            builder.Append(separator).Append(key).Append('=').Append(Uri.EscapeDataString(value));
-            separator = '&';
-        }
-        return Parse(builder.ToString());
     }
 
     /// <summary>The URL as the user wrote it, with secrets masked: what logs and the stats stream show.</summary>
