@@ -25,11 +25,11 @@ public static class ProcessBench
         using var ristbondOut = new UdpCounter();
         int ristsenderReceiverPort = UdpCounter.FreePort(), ristbondReceiverPort = UdpCounter.FreePort();
         int ristsenderInput = UdpCounter.FreePort(), ristbondInput = UdpCounter.FreePort();
-        using var receiverA = Peer.RistReceiver(ristsenderReceiverPort, ristsenderOut.Port);
-        using var receiverB = Peer.RistReceiver(ristbondReceiverPort, ristbondOut.Port);
-        using var ristsender = Peer.RistSender($"udp://@127.0.0.1:{ristsenderInput}",
-            Enumerable.Range(0, links).Select(_ => $"rist://127.0.0.1:{ristsenderReceiverPort}?weight=1"));
-        using var ristbond = Peer.Ristbond(["send", "-q", "-i", $"udp://127.0.0.1:{ristbondInput}", "-o",
+        using var receiverA = ChildProcess.RistReceiver(ristsenderReceiverPort, ristsenderOut.Port);
+        using var receiverB = ChildProcess.RistReceiver(ristbondReceiverPort, ristbondOut.Port);
+        using var ristsender = ChildProcess.RistSender($"udp://@127.0.0.1:{ristsenderInput}",
+            string.Join(',', Enumerable.Range(0, links).Select(_ => $"rist://127.0.0.1:{ristsenderReceiverPort}?weight=1")));
+        using var ristbond = ChildProcess.Ristbond(["send", "-q", "-i", $"udp://127.0.0.1:{ristbondInput}", "-o",
             string.Join(',', Enumerable.Range(1, links).Select(i => $"rist://127.0.0.1:{ristbondReceiverPort}?name=link{i}"))]);
 
         using var feeding = new CancellationTokenSource();
@@ -56,7 +56,7 @@ public static class ProcessBench
         }
     }
 
-    static void CheckAlive(Peer peer, string name)
+    static void CheckAlive(ChildProcess peer, string name)
     {
         if (peer.HasExited)
             throw new RistbondException($"bench: {name} exited early: {peer.LastErrors}", ExitCodes.RuntimeFailure);

@@ -86,7 +86,7 @@ public sealed class AdaptSide : IDisposable
     {
         int inputPort = UdpCounter.FreePort();
         string urls = string.Join(',', Links.Links.Select(l => $"rist://127.0.0.1:{l.ListenEndPoint.Port}?weight=1"));
-        _sender = new ChildProcess("ristsender", "ristsender", ["-p", "1", "-i", $"udp://@127.0.0.1:{inputPort}", "-o", urls, "-S", "1000", "-v", "4"]);
+        _sender = ChildProcess.RistSender($"udp://@127.0.0.1:{inputPort}", urls);
         _feeder = new RateFeeder(inputPort, _scenario.BaselineBitrateBps);
         _feeder.Start();
     }

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Ristbond.Platform;
 
-namespace Ristbond.Bench.Adapt;
+namespace Ristbond.Bench;
 
 /// <summary>
-/// A program the adaptation bench runs, like <see cref="Peer"/> but with every stdout and stderr line handed to the
+/// A program a benchmark runs (librist's tools, ristbond itself), with every stdout and stderr line handed to the
 /// caller as it arrives (ristreceiver writes its stats to stderr) and the exit code kept, so a run that broke is
 /// told from one that ended. Killed with its children on dispose.
 /// </summary>
@@ -55,6 +55,14 @@ public sealed class ChildProcess : IDisposable
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
+
+    /// <summary>librist's ristreceiver listening on loopback, forwarding to a UDP port.</summary>
+    public static ChildProcess RistReceiver(int port, int outputPort, string parameters = "") =>
+        new("ristreceiver", "ristreceiver", ["-p", "1", "-i", $"rist://@127.0.0.1:{port}" + (parameters.Length > 0 ? "?" + parameters : ""), "-o", $"udp://127.0.0.1:{outputPort}", "-S", "1000"]);
+
+    /// <summary>librist's ristsender with one peer per URL (its own load balancing by weight=).</summary>
+    public static ChildProcess RistSender(string input, string outputs) =>
+        new("ristsender", "ristsender", ["-p", "1", "-i", input, "-o", outputs, "-S", "1000", "-v", "4"]);
 
     /// <summary>This very binary running another ristbond command (the sender under test).</summary>
     public static ChildProcess Ristbond(IEnumerable<string> arguments, Action<string>? stdoutLine = null, Action<string>? stderrLine = null) =>
