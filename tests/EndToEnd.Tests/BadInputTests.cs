@@ -40,6 +40,11 @@ public sealed class BadInputTests
         AssertOneLineError(["send", "-i", "testsrc", "-o", url], 2, ["--output", why]);
 
     [Fact]
+    public void Unwritable_control_trace_is_named() =>
+        AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--control-trace", "/nonexistent-dir/trace.csv"], 2,
+            ["--control-trace /nonexistent-dir/trace.csv", "cannot write"], beforeStreaming: false);
+
+    [Fact]
     public void Unresolvable_receiver_is_named() =>
         AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://no-such-host.invalid:5000"], 3, ["no-such-host.invalid", "cannot resolve"]);
 

@@ -49,7 +49,8 @@ public sealed class BondingTests
             ("b", Cellular(6_000_000, 30), Return(30)),
             ("c", Cellular(6_000_000, 50), Return(50)),
         ]);
-        setup.Start();
+        string trace = Path.Combine(Path.GetTempPath(), $"ristbond-trace-{Guid.NewGuid():N}.csv");
+        setup.Start("testsrc", "4M", "", "--control-trace", trace);
         setup.WaitForLive(3);
         Thread.Sleep(TimeSpan.FromSeconds(3));
         // The lowest-RTT link dies: the receiver also sends its NACKs there until it notices.
@@ -62,6 +63,20 @@ public sealed class BondingTests
         setup.Stop();
 
         setup.AssertNothingLost(ExpectedDataPackets(9));
+        AssertTraceShows(trace, "a", "Dead");
+    }
+
+    /// <summary>The control trace holds a row per link per tick, and shows the link in the state at some tick.</summary>
+    static void AssertTraceShows(string trace, string link, string state)
+    {
+        string[] lines = File.ReadAllLines(trace);
+        File.Delete(trace);
+        string[] header = lines[0].Split(',');
+        int linkColumn = Array.IndexOf(header, "link"), stateColumn = Array.IndexOf(header, "state");
+        string[][] rows = [.. lines.Skip(1).Select(l => l.Split(','))];
+        Assert.True(rows.Length > 3 * 50, $"only {rows.Length} trace rows in about 9 s of three links");
+        Assert.All(rows, r => Assert.Equal(header.Length, r.Length));
+        Assert.Contains(rows, r => r[linkColumn] == link && r[stateColumn] == state);
     }
 
     [Fact]

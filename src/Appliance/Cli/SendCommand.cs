@@ -46,6 +46,7 @@ public static class SendCommand
         var bitrateCommand = new Option<string?>("--bitrate-command") { Description = "Run CMD BITRATE (through /bin/sh) when the recommended bitrate changes, for an external encoder" };
         var bitrateUdp = new Option<string?>("--bitrate-udp") { Description = "Send {\"recommended_bitrate_bps\":N} to ADDRESS:PORT on each change and once a second" };
         var statsJson = new Option<string?>("--stats-json") { Description = "Write one JSON stats line per second to PATH, or - for stdout" };
+        var controlTrace = new Option<string?>("--control-trace") { Description = "Write the control loop's reasoning (one CSV row per link per tick: estimates, health, weight, bitrate) to PATH" };
         var control = new Option<string?>("--control") { Description = "Unix socket taking link commands: add URL | remove NAME | bitrate RATE | stats" };
         var table = new Option<bool>("--table") { Description = "Show a live per-link table on the terminal" };
         var connectTimeout = new Option<TimeSpan?>("--connect-timeout")
@@ -76,7 +77,7 @@ public static class SendCommand
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
             input, output, loop, bitrate, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
-            statsJson, control, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
+            statsJson, controlTrace, control, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
             verbose, quiet,
         };
         command.Validators.Add(result =>
@@ -105,6 +106,7 @@ public static class SendCommand
                 BitrateCommand = result.GetValue(bitrateCommand),
                 BitrateUdp = result.GetValue(bitrateUdp),
                 StatsJson = result.GetValue(statsJson),
+                ControlTrace = result.GetValue(controlTrace),
                 ControlSocket = result.GetValue(control),
                 Table = result.GetValue(table),
                 ConnectTimeout = result.GetValue(connectTimeout),

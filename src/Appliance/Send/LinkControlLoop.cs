@@ -20,6 +20,10 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     /// <summary>The modem behind a link, if it is one (set for <c>--modems</c>): its signal feeds the link's health.</summary>
     public Func<string, ModemLink?> ModemOf { get; init; } = static _ => null;
 
+    /// <summary>Where <c>--control-trace</c> rows go (see <see cref="ControlTrace"/>); null: no trace.</summary>
+    public TextWriter? Trace { get; init; }
+    readonly System.Text.StringBuilder _traceRows = new();
+
     const long TickNanos = 100_000_000;
     const long ReportNanos = MonotonicClock.NanosPerSecond;
 
@@ -75,6 +79,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         var input = new BondingInput { NowNanos = now, DatagramsSent = sender.DatagramsSent, SourceBitrateBps = SourceBitrate() };
         BondingDecision decision = controller.Update(input, observations);
         _decision = decision;
+        WriteTrace(now, input.SourceBitrateBps, decision);
 
         int live = 0;
         foreach (LinkDecision d in decision.Links)
@@ -99,6 +104,16 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             Volatile.Write(ref _latest, report);
             Reported?.Invoke(report);
         }
+    }
+
+    void WriteTrace(long now, double sourceBps, BondingDecision decision)
+    {
+        if (Trace is null)
+            return;
+        _traceRows.Clear();
+        ControlTrace.AppendRows(_traceRows, (now - _startNanos) / 1e9, sourceBps, decision, controller.Links);
+        Trace.Write(_traceRows);
+        Trace.Flush(); // a trace is read while the problem happens, or after a crash
     }
 
     void FollowLinkChanges(System.Collections.Immutable.ImmutableArray<RistLink> links)

@@ -20,6 +20,8 @@ public sealed record SendOptions
     /// <summary>Send the recommendation as a JSON datagram to this address:port.</summary>
     public string? BitrateUdp { get; init; }
     public string? StatsJson { get; init; }
+    /// <summary>Write the control loop's reasoning, one CSV row per link per tick, to this file.</summary>
+    public string? ControlTrace { get; init; }
     public string? ControlSocket { get; init; }
     public bool Table { get; init; }
     /// <summary>How long to wait at start for any link's receiver to answer; zero waits forever. Null: 10 s, or forever with modems (they may take a minute to connect at boot).</summary>

@@ -87,6 +87,7 @@ public sealed class SendSession : IControlTarget, IDisposable
         _loop = new LinkControlLoop(_sender, _source, new Bonding.BondingController(bonding, start), publisher, _log)
         {
             ModemOf = modemLinks is null ? static _ => null : modemLinks.Find,
+            Trace = _options.ControlTrace is string tracePath ? Own(OpenTrace(tracePath)) : null,
         };
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
         StatsTable? table = _options.Table ? new StatsTable() : null;
@@ -199,6 +200,20 @@ public sealed class SendSession : IControlTarget, IDisposable
 
     /// <summary>A new link starts out of rotation (weight 1; 0 would be "copy of everything") until its receiver answers.</summary>
     static uint InitialWeight(RistUrl url) => url["weight"] == "0" ? 0u : 1u;
+
+    static StreamWriter OpenTrace(string path)
+    {
+        try
+        {
+            var writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read));
+            writer.Write(Bonding.ControlTrace.Header + "\n");
+            return writer;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RistbondException($"--control-trace {path}: cannot write: {e.Message}", ExitCodes.BadInput, e);
+        }
+    }
 
     T Own<T>(T disposable) where T : IDisposable
     {

@@ -24,10 +24,19 @@ public static class AdaptBench
     /// <summary>Runs one scenario and writes its JSON and SVG into <paramref name="outDirectory"/>.</summary>
     public static AdaptReport Run(AdaptScenario scenario, string outDirectory, bool sequential, ILogger log)
     {
-        AdaptRun run = new AdaptRunner(log).Run(scenario, sequential);
         try
         {
             Directory.CreateDirectory(outDirectory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RistbondException($"Could not create {outDirectory}: {e.Message}", ExitCodes.BadInput, e);
+        }
+        // ristbond's per-tick reasoning beside the results: the plots show what happened, the trace why.
+        string trace = Path.Combine(outDirectory, scenario.Name + "-control.csv");
+        AdaptRun run = new AdaptRunner(log) { ControlTracePath = trace }.Run(scenario, sequential);
+        try
+        {
             string json = Path.Combine(outDirectory, scenario.Name + ".json"), svg = Path.Combine(outDirectory, scenario.Name + ".svg");
             File.WriteAllText(json, JsonSerializer.Serialize(run.Report, AdaptJsonContext.Default.AdaptReport));
             File.WriteAllText(svg, run.Svg);

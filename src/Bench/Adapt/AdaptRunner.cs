@@ -31,6 +31,9 @@ public sealed record SideRecord
 /// </summary>
 public sealed class AdaptRunner(ILogger log)
 {
+    /// <summary>If set, ristbond writes its <c>--control-trace</c> here (one file per scenario run).</summary>
+    public string? ControlTracePath { get; init; }
+
     /// <summary>After the input stops: the receivers' 1 s buffer drains and they print their stats once more.</summary>
     const double DrainSeconds = 2.0;
     /// <summary>How long ristbond keeps its links after its input ends (README, SIGINT/SIGTERM); the baseline gets the same.</summary>
@@ -58,7 +61,7 @@ public sealed class AdaptRunner(ILogger log)
         try
         {
             foreach (SideKind kind in kinds)
-                sides.Add(new AdaptSide(kind, scenario));
+                sides.Add(new AdaptSide(kind, scenario, kind == SideKind.Ristbond ? ControlTracePath : null));
             Thread.Sleep(ReceiverStartMs);
             string? problem = FirstProblem(sides, senderMayHaveStopped: false);
             if (problem is null)

@@ -30,8 +30,12 @@ public sealed class AdaptSide : IDisposable
     Thread? _sampler;
     volatile bool _sampling;
 
-    public AdaptSide(SideKind kind, AdaptScenario scenario)
+    readonly string? _controlTrace;
+
+    /// <param name="controlTrace">ristbond's <c>--control-trace</c> file, if one is wanted.</param>
+    public AdaptSide(SideKind kind, AdaptScenario scenario, string? controlTrace = null)
     {
+        _controlTrace = controlTrace;
         Kind = kind;
         _scenario = scenario;
         Label = kind == SideKind.Ristbond ? "ristbond" : "baseline";
@@ -79,6 +83,7 @@ public sealed class AdaptSide : IDisposable
             "--stats-json", "-",
             "--duration", Number(_scenario.DurationSeconds),
             "-o", urls,
+            .. _controlTrace is null ? Array.Empty<string>() : ["--control-trace", _controlTrace],
         ], OnStdout);
     }
 
