@@ -114,6 +114,11 @@ public sealed class BondingController
         // So too while a link sheds its share because its health fell: the others take it on at once.
         bool stressed = _deadLinksLosses || _links.Any(l => l.State.CarriesTraffic() && l.WeightHealth < _options.DipBelow);
         double usable = UsableCapacity(nackLink, now, proven: stressed);
+        // And room for the dead link's retransmissions: what it lost in its silence comes back as NACKs, all on the
+        // NACK link, within the receiver's buffer. Without that room, a link dying with the others nearly full set
+        // off a retransmission storm on the NACK link and a few packets came too late (bench adapt, healed).
+        if (_deadLinksLosses)
+            usable *= 1 - _options.DeadLinkBurstAllowance;
         double proven = UsableCapacity(nackLink, now, proven: true);
         _lastUsable = usable;
         // With no link in rotation there is nothing to measure (not yet connected, or all dead), and while the
@@ -125,7 +130,7 @@ public sealed class BondingController
         // Links in rotation whose health is all gone do count: the stream must come down to the minimum then.
         bool anyInRotation = _links.Any(l => l.State.CarriesTraffic());
         BondingEvent? announced = _options.Adaptive && (usable > 0 || anyInRotation) && !starting
-            ? _rate.Update(usable, proven, _aggregateLoss, now, seconds) : null;
+            ? _rate.Update(usable, proven, _aggregateLoss, now, seconds, discovering: !stressed && _links.Any(l => l.State.CarriesTraffic() && !l.Capacity.FoundCapacity)) : null;
         return new BondingDecision
         {
             Links = [.. _links.Select(Describe)],
@@ -222,7 +227,11 @@ public sealed class BondingController
             // A degraded link does not win share back until it has recovered (live again): on a marginal link that
             // is what would otherwise reverse its weight every time its health bounces. Unless no live link is left to
             // carry the rest: held at weight 1 beside a dead link at 1, it would leave the dead one a part of the stream.
-            if (_options.Adaptive && link.State == LinkState.Degraded && anyLive && share is double wanted)
+            // So too a link whose health has come back but whose weight still waits out its dip (its weight health
+            // lags): its share would otherwise rise whenever another link's estimate is cut, and fall back as that
+            // one grows, reversing its weight every few seconds without anything having changed on it.
+            bool held = link.State == LinkState.Degraded || link.WeightHealth < link.RelativeHealth - 0.05;
+            if (_options.Adaptive && held && anyLive && share is double wanted)
                 share = Math.Min(wanted, (double)_weights.WeightOf(link.Name) / _options.WeightScale);
             bool changed = false;
             foreach (LinkTransition t in transitions)
@@ -297,9 +306,11 @@ public sealed class BondingController
     /// </summary>
     double EffectiveCapacity(LinkTracker link, LinkTracker? nackLink)
     {
-        // Shares follow what each link has proven: the recommendation's probe (ProbeAboveProven) then tests every
-        // link by the same small step. Shares on the estimates put a link's whole probe gain on it at once.
-        double capacity = link.Capacity.UsableBps(proven: true);
+        // Shares follow the estimates, probe included: that is how a link that has not filled yet gets more to
+        // carry. Each estimate grows by a few percent per round trip of its own link, so no link takes a big step.
+        // Shares on what each link had proven made the fastest link's probe wait for the others' (a link verifies
+        // only what it is sent), and the stream climbed to its aggregate in half a minute (bench adapt: 66–76%).
+        double capacity = link.Capacity.UsableBps(proven: false);
         return Math.Max(_options.MinCapacityBps, capacity - Reserve(link, nackLink, capacity));
     }
 
@@ -308,7 +319,9 @@ public sealed class BondingController
         if (link != nackLink || _links.Count < 2)
             return 0;
         double reserve = _options.RetransmitReserve * capacity;
-        return _deadLinksLosses ? reserve : Math.Max(reserve, 2 * link.RetransmitRateBps);
+        // At most half of it: a burst of retransmissions (another link's loss) must not take the NACK link out of
+        // the split, or its part lands on the others all at once while they are short already.
+        return _deadLinksLosses ? reserve : Math.Min(0.5 * capacity, Math.Max(reserve, 2 * link.RetransmitRateBps));
     }
 
     static double PreferenceOf(ReadOnlySpan<(string Name, LinkObservation Observation)> observations, string name)

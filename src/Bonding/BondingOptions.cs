@@ -21,10 +21,13 @@ public sealed record BondingOptions
 
     // --- Liveness -----------------------------------------------------------------------------------------
     /// <summary>
-    /// RTCP silence after which a link is dead. A receiver answers each of our keepalives (every 10 ms): 300 ms is
-    /// 30 answers missing in a row, and leaves room in the 500 ms goal for the stats interval and the tick.
+    /// RTCP silence after which a link is dead. A receiver answers each of our keepalives (every 10 ms): 150 ms is
+    /// 15 answers missing in a row, far past a lost burst or an LTE handover (30–60 ms), and leaves room in the
+    /// 500 ms goal for the return trip, the stats interval and the tick (at 300 ms the link left in 0.5–0.6 s, at
+    /// 200 ms in 0.5 s, bench adapt). A link declared dead on a longer stall comes back through probing as soon as
+    /// it answers, and flap damping bounds how often.
     /// </summary>
-    public long DeadAfterNanos { get; init; } = 300 * Ms;
+    public long DeadAfterNanos { get; init; } = 150 * Ms;
     /// <summary>How long a link that has just come (back) to life carries only a trial share.</summary>
     public long ProbingNanos { get; init; } = 1 * S;
     /// <summary>The largest share of the stream a probing link gets.</summary>
@@ -35,9 +38,9 @@ public sealed record BondingOptions
     public double RttAlpha { get; init; } = 0.125;
     /// <summary>The base RTT is the minimum over this window, so a route change is adopted after it.</summary>
     public long MinRttWindowNanos { get; init; } = 10 * S;
-    /// <summary>Queueing delay under which a link is known not to be saturated at its current rate.</summary>
+    /// <summary>Queueing delay under which a link is known not to be saturated at its current rate; above it a queue that keeps building means it is.</summary>
     public double QueueLowMs { get; init; } = 20;
-    /// <summary>Queueing delay above which a growing queue means the link is saturated.</summary>
+    /// <summary>Queueing delay above which a link's health starts to fall.</summary>
     public double QueueHighMs { get; init; } = 40;
     /// <summary>Queueing delay above which the link is overloaded whatever the trend: drain it.</summary>
     public double QueueMaxMs { get; init; } = 100;
@@ -63,11 +66,11 @@ public sealed record BondingOptions
     /// growth rate a trend gives over a few samples overstates it, and deep cuts of a link that is only just full
     /// make the bitrate saw-tooth well under capacity. A queue that keeps building is cut again a moment later.
     /// </summary>
-    public double MildCutMax { get; init; } = 0.08;
+    public double MildCutMax { get; init; } = 0.05;
     /// <summary>After a capacity cut, the next one waits this long, for the queue to show the effect of the first.</summary>
     public long CutIntervalNanos { get; init; } = 500 * Ms;
     /// <summary>After a link saturates, its estimate does not grow for this long.</summary>
-    public long HoldAfterCongestionNanos { get; init; } = 2 * S;
+    public long HoldAfterCongestionNanos { get; init; } = 1 * S;
     /// <summary>What was verified fades by this much per second, so an old high estimate does not outlive the evidence.</summary>
     public double VerifiedDecayPerSecond { get; init; } = 0.01;
 
@@ -88,6 +91,8 @@ public sealed record BondingOptions
     /// long they are the dead link's loss, not the other links' nor the stream's.
     /// </summary>
     public long DeadLinkRetransmitNanos { get; init; } = 1200 * Ms;
+    /// <summary>Part of the survivors' capacity kept free for those retransmissions while they come.</summary>
+    public double DeadLinkBurstAllowance { get; init; } = 0.25;
     /// <summary>Retransmitted ÷ sent over all links above which the bitrate comes down, wherever the loss is.</summary>
     public double AggregateLossLimit { get; init; } = 0.05;
 
@@ -97,8 +102,12 @@ public sealed record BondingOptions
     public double RecoveredAbove { get; init; } = 0.75;
     public long DegradeAfterNanos { get; init; } = 300 * Ms;
     public long RecoverAfterNanos { get; init; } = 2 * S;
-    /// <summary>A fall of health from above <see cref="RecoveredAbove"/> to below this is a dip: it counts toward flap damping.</summary>
-    public double DipBelow { get; init; } = 0.6;
+    /// <summary>
+    /// A fall of health from above <see cref="RecoveredAbove"/> to below this is a dip: it counts toward flap damping.
+    /// 0.7 counts a link whose delay jumps by 80 ms (its share cut by a third) as dipping; at 0.6 such a link won its
+    /// share back half a second after each bad moment and lost it again at the next.
+    /// </summary>
+    public double DipBelow { get; init; } = 0.7;
     /// <summary>Flap damping: each dip of health or death adds 1; the penalty halves every this long; at 3 or more (a dip every few seconds) the link is degraded and held there.</summary>
     public long FlapHalfLifeNanos { get; init; } = 15 * S;
     public double FlapHoldPenalty { get; init; } = 3;
@@ -116,13 +125,13 @@ public sealed record BondingOptions
     /// </summary>
     public uint WeightScale { get; init; } = 100;
     /// <summary>Share changes smaller than this are not handed to librist.</summary>
-    public double MinShareChange { get; init; } = 0.02;
+    public double MinShareChange { get; init; } = 0.03;
 
     // --- Rate control -------------------------------------------------------------------------------------
     public double MinBitrateBps { get; init; } = 500_000;
     public double MaxBitrateBps { get; init; } = 20_000_000;
     /// <summary>The recommendation stays this far under the usable capacity (retransmissions, estimation error).</summary>
-    public double Headroom { get; init; } = 0.05;
+    public double Headroom { get; init; } = 0.03;
     /// <summary>
     /// Part of the lowest-RTT link's capacity kept for retransmissions: the receiver sends every NACK there, so a
     /// loss burst on any link comes back as a burst of retransmissions on that one.
@@ -132,6 +141,13 @@ public sealed record BondingOptions
     public double IncreasePerSecond { get; init; } = 0.10;
     /// <summary>How far past what the links have proven (carried without queueing) the recommendation may go: its probe.</summary>
     public double ProbeAboveProven { get; init; } = 0.10;
+    /// <summary>
+    /// … and this far while a link in rotation has not found its capacity yet (never congested): the recommendation
+    /// can only climb as fast as the links verify it, about once a round trip and a stats window, so at 10% per
+    /// step the heterogeneous links of bench adapt took 20 s to fill. Links that have found theirs are not pushed
+    /// past it by this: shares follow the estimates, and the recommendation stays under their sum by the headroom.
+    /// </summary>
+    public double DiscoveryProbeAboveProven { get; init; } = 0.25;
     /// <summary>The climb back to what the links have proven (after an outage or a transient): up to this much more per second.</summary>
     public double RecoveryPerSecond { get; init; } = 1.0;
     /// <summary>No increase for this long after a decrease.</summary>

@@ -35,6 +35,8 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// </summary>
     public double UsableBps(bool proven) => proven && _verified > 0 ? Math.Min(_estimate, _verified) : _estimate;
     public double VerifiedBps => _verified;
+    /// <summary>The link has been congested at least once: its estimate has met its capacity, not only grown toward it.</summary>
+    public bool FoundCapacity => _lastCongestion != long.MinValue / 2;
     public bool Congested { get; private set; }
 
     /// <summary>Replaces the estimate before anything is known (the controller spreads its prior once all links are in).</summary>
@@ -64,8 +66,10 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         bool building = trend > TrendNoise && rtt.Growing;
         bool draining = trend < -TrendNoise;
         // Saturated (queue at its maximum, tail-dropping) whatever the trend, or a queue still building. A step in
-        // path delay (a handover) jumps once and stays flat: that is not congestion.
-        if ((queue > options.QueueMaxMs && !draining) || (queue > options.QueueHighMs && building))
+        // path delay (a handover) jumps once and stays flat: that is not congestion. A building queue is acted on
+        // once it is past the low mark: on a long link it is a round trip older than it looks, and waiting for the
+        // high mark let it grow past the receiver's reorder window (late packets NACKed as lost, bench adapt).
+        if ((queue > options.QueueMaxMs && !draining) || (queue > options.QueueLowMs && building))
         {
             Congested = true;
             // One cut per reaction time: the queue needs a round trip or two to show the effect of the last cut,
@@ -85,14 +89,21 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             return;
         }
         if (queue >= options.QueueLowMs)
-            return; // a queue that holds or drains: nothing new about capacity
+        {
+            // A queue that holds says the link carries what it is sent and no more: the optimism above that goes (a
+            // link left at its probe estimate sat saturated with a standing queue, and the first loss overflowed
+            // it, bench adapt). A queue that drains says nothing new.
+            if (!draining)
+                _estimate = Math.Max(options.MinCapacityBps, Math.Min(_estimate, Math.Max(rate, _verified)));
+            return;
+        }
 
         // What the queue says now is about what was sent a round trip (and librist's smoothing) ago: only that
         // rate is proven. Crediting the current rate would let a long-RTT link run far past its capacity first.
         double proven = RateAt(nowNanos - (long)(rtt.LatestMs * 1_000_000) - VerifyMarginNanos);
         _verified = Math.Max(_verified, proven);
         // Slow start: until a link has shown congestion once, it may be probed harder (like TCP's slow start).
-        double gain = _lastCongestion == long.MinValue / 2 ? options.SlowStartGain : options.ProbeGain;
+        double gain = FoundCapacity ? options.ProbeGain : options.SlowStartGain;
         double ceiling = Math.Max(options.MinCapacityBps, _verified * gain);
         // Only a link that is being sent about what its estimate says is testing it: growing the estimate of a
         // link that carries far less (held back, unhealthy) would be optimism, not evidence.

@@ -136,11 +136,18 @@ public sealed class LinkTracker
         // happened not to queue proves nothing about what the link carries steadily.
         Capacity.Update(DataRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad, anotherLinkDied ? Capacity.VerifiedBps : 0);
         _lossFactor = LinkHealth.LossFactor(Loss, _options);
-        DelayFactor = LinkHealth.DelayFactor(Rtt.LatestMs, Rtt.QueueDelayMs, _options);
+        // A queue the link's own estimate has just been cut for is our overload, already corrected by that cut.
+        // Counted in health as well, a probe that found the largest link's capacity took its share away for
+        // seconds, and the bitrate with it (bench adapt, aggregation). The RTT limit still counts.
+        if (Capacity.Congested)
+            _congestedAtNanos = nowNanos;
+        bool ownQueue = nowNanos - _congestedAtNanos < 2 * _options.CutIntervalNanos;
+        DelayFactor = LinkHealth.DelayFactor(Rtt.LatestMs, ownQueue ? 0 : Rtt.QueueDelayMs, _options);
         Health = LinkHealth.Combine(_lossFactor, DelayFactor, SignalFactor);
     }
 
     double _lossFactor = 1;
+    long _congestedAtNanos = long.MinValue / 2;
 
     /// <summary>The delay part of <see cref="Health"/> (queue and RTT).</summary>
     public double DelayFactor { get; private set; } = 1;

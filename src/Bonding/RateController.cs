@@ -14,9 +14,9 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
     long _lastDecrease = long.MinValue / 2;
     long _lastAnnouncement = long.MinValue / 2;
 
-    const long HalvingWindowNanos = 500_000_000;
-    double _halvingFloor;
-    long _halvingWindowEnd = long.MinValue;
+    const long DecreaseWindowNanos = 500_000_000;
+    double _decreaseFloor;
+    long _decreaseWindowEnd = long.MinValue;
 
     double _min = options.MinBitrateBps;
     double _max = options.MaxBitrateBps;
@@ -32,11 +32,13 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
     /// <summary>One tick: returns an event if the change is worth announcing.</summary>
     /// <param name="usableCapacityBps">What the links can carry by their estimates (which include a probe).</param>
     /// <param name="provenCapacityBps">What they have shown they carry without queueing.</param>
-    public BondingEvent? Update(double usableCapacityBps, double provenCapacityBps, double aggregateLoss, long now, double seconds)
+    /// <param name="discovering">A link in rotation has not found its capacity yet: probe harder (<see cref="BondingOptions.DiscoveryProbeAboveProven"/>).</param>
+    public BondingEvent? Update(double usableCapacityBps, double provenCapacityBps, double aggregateLoss, long now, double seconds, bool discovering = false)
     {
         // Under the estimates by the headroom, and never far past what the links have proven: the recommendation
         // probes by a step, so when a link dies the others are not already full (prior art ran at the estimates).
-        double target = Math.Min(usableCapacityBps * (1 - options.Headroom), provenCapacityBps * (1 + options.ProbeAboveProven));
+        double probe = discovering ? options.DiscoveryProbeAboveProven : options.ProbeAboveProven;
+        double target = Math.Min(usableCapacityBps * (1 - options.Headroom), provenCapacityBps * (1 + probe));
         double provenLevel = Math.Min(target, provenCapacityBps * (1 - options.Headroom));
         // Heavy loss somewhere, whatever the capacity estimates say: one multiplicative cut, then wait for its
         // effect (a cut per tick would compound to the minimum within a second).
@@ -49,11 +51,13 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
 
         if (target < _recommended * 0.99)
         {
-            // Fast, but at most halving per half second: one bad moment on every link at once (a saturated link's
-            // retransmissions landing on the NACK link) would otherwise take the stream to the minimum.
-            if (now >= _halvingWindowEnd)
-                (_halvingFloor, _halvingWindowEnd) = (_recommended * 0.5, now + HalvingWindowNanos);
-            _recommended = Math.Max(target, _halvingFloor);
+            // Fast, but at most to a quarter per half second: one bad moment on every link at once (a saturated
+            // link's retransmissions landing on the NACK link) would otherwise take the stream to the minimum. A
+            // halving floor was too slow the other way: when the largest link shed its share, the stream sat at half
+            // its rate on the links left for half a second, overloaded them and the loss spread (bench adapt).
+            if (now >= _decreaseWindowEnd)
+                (_decreaseFloor, _decreaseWindowEnd) = (_recommended * 0.25, now + DecreaseWindowNanos);
+            _recommended = Math.Max(target, _decreaseFloor);
             _lastDecrease = now;
         }
         else if (target > _recommended * 1.01 && now - _lastDecrease >= options.HoldAfterDecreaseNanos)

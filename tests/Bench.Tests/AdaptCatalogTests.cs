@@ -65,10 +65,10 @@ public sealed class AdaptCatalogTests
     }
 
     [Fact]
-    public void The_reorder_buffer_covers_the_spread_of_one_way_delays()
+    public void The_reorder_buffer_covers_the_spread_of_one_way_delays_and_the_queue_allowed()
     {
-        Assert.Equal(100, AdaptCatalog.StepDown.ReorderBufferMs);   // 30..70 ms
-        Assert.Equal(140, AdaptCatalog.Aggregation.ReorderBufferMs); // 30..120 ms
-        Assert.Equal(170, AdaptCatalog.Flapping.ReorderBufferMs);    // 30..150 ms while bad
+        Assert.Equal(140, AdaptCatalog.StepDown.ReorderBufferMs);   // 30..70 ms + 100
+        Assert.Equal(190, AdaptCatalog.Aggregation.ReorderBufferMs); // 30..120 ms + 100
+        Assert.Equal(220, AdaptCatalog.Flapping.ReorderBufferMs);    // 30..150 ms while bad + 100
     }
 }

@@ -36,9 +36,10 @@ public sealed class ControllerScenarioTests
         double total = 14_000_000;
         var recommended = new List<double>();
         net.Run(10, d => recommended.Add(d.RecommendedBitrateBps));
-        // The probe saw-tooths under the total (each link that fills is cut, then probed again): 75–85% on
+        // The probe saw-tooths under the total (each link that fills is cut, then probed again): about 90% on
         // average; bench adapt's aggregation scenario measures the real figure against librist.
-        Assert.InRange(recommended.Average(), 0.75 * total, total);
+        double ratio = recommended.Average() / total;
+        Assert.True(ratio is > 0.85 and < 1, $"{ratio:P0} of the total on average");
         // Each link carries close to its own capacity: the split follows capacity, not equal shares.
         Assert.InRange(net.Share(net.Links[0]), 0.10, 0.18);
         Assert.InRange(net.Share(net.Links[2]), 0.50, 0.65);
@@ -159,7 +160,8 @@ public sealed class ControllerScenarioTests
         Assert.Equal(LinkState.Dead, net.Decision("a").State);
         Assert.True(worstHealth > 0.5, $"a surviving link's health fell to {worstHealth:F2}");
         Assert.True(net.Links.Skip(1).All(l => net.Decision(l.Name).State == LinkState.Live), "a surviving link was degraded");
-        Assert.True(lowestBitrate > 0.5 * before, $"the recommendation fell from {before / 1e6:F1} to {lowestBitrate / 1e6:F1} Mbps");
+        // It leaves the survivors room for a's retransmissions for a moment (DeadLinkBurstAllowance), no more.
+        Assert.True(lowestBitrate > 0.6 * 12_000_000, $"the recommendation fell from {before / 1e6:F1} to {lowestBitrate / 1e6:F1} Mbps");
     }
 
     [Fact]
@@ -207,7 +209,9 @@ public sealed class ControllerScenarioTests
         net.Run(20);
         int changes = 0;
         net.Run(20, d => changes += d.WeightsChanged ? 1 : 0);
-        Assert.True(changes <= 20, $"{changes} weight updates in 20 s of steady state"); // ≤ 1 per second, far under 10 Hz
+        // Shares follow each link's estimate, which probes and is cut again every few seconds: about one update a
+        // second or two, far under the 10 Hz allowed, and none for the moves under MinShareChange in between.
+        Assert.True(changes <= 40, $"{changes} weight updates in 20 s of steady state");
     }
 
     [Fact]

@@ -111,7 +111,10 @@ public sealed record AdaptScenario
 
     /// <summary>
     /// The receivers' reorder-buffer: at least the spread of one-way delays the scenario ever has (README
-    /// "Receiver settings"), plus 50 ms for queueing and jitter, at least 100 ms, in steps of 10 ms.
+    /// "Receiver settings"), plus 100 ms for queueing and jitter, in steps of 10 ms. The queue part is what
+    /// ristbond lets a link's queue reach before it sheds load (<c>QueueMaxMs</c>): with 50 ms, a probe that built
+    /// 60 ms of queue on the long link made the receiver NACK its packets as lost, and the retransmissions, all on
+    /// the smallest (lowest-RTT) link, overloaded that one too.
     /// </summary>
     public int ReorderBufferMs
     {
@@ -120,8 +123,8 @@ public sealed record AdaptScenario
             double highest = Links.Max(l => l.DelayMs);
             foreach (ScenarioEvent e in Events)
                 highest = Math.Max(highest, e.Up?.DelayMs ?? 0);
-            double spread = highest - Links.Min(l => l.DelayMs) + 50;
-            return Math.Max(100, (int)Math.Ceiling(spread / 10) * 10);
+            double spread = highest - Links.Min(l => l.DelayMs) + 100;
+            return (int)Math.Ceiling(spread / 10) * 10;
         }
     }
 
