@@ -8,7 +8,8 @@ namespace Ristbond.MpegTs;
 /// <para>
 /// The only clock is the stream's own DTS: the muxer is called once per frame and cannot send between frames.
 /// Tables and PCR are placed so the gap to the next ones stays within their interval if the next frame comes one
-/// frame duration later; at frame rates under 25 fps the PCR gap is therefore the frame duration.
+/// frame duration later. Below 25 fps every frame carries a PCR and the PCR gap is the frame duration; below 10 fps
+/// tables go before every frame and their gap is the frame duration too.
 /// </para>
 /// One writer thread, no locks; after construction nothing is allocated per access unit.
 /// </summary>
