@@ -7,64 +7,77 @@ namespace Ristbond.Video;
 // Parameters, live bitrate and forced keyframes. Every setting goes through x265_param_parse by its CLI name,
 // so nothing here depends on the layout of x265_param.
 //
-// What x265_encoder_reconfig does with a rate change (x265 3.5, encoder/api.cpp and Encoder::reconfigureParam):
-// - When bitrate, vbv-maxrate, vbv-bufsize or crf differ from the encoder's latest parameters it is a rate-control
-//   reconfigure and ONLY those four are copied; anything else in the struct is ignored in that call.
-// - VBV cannot be switched on or off live: the new vbv-maxrate/vbv-bufsize are taken only when VBV was on at open
-//   and stays on, so the encoder is always opened with VBV. With HRD SEI on, VBV changes are refused (hrd is off).
-// - It returns 1 while an earlier reconfigure has not reached a frame yet; the request is then kept and tried at
-//   the next frame. The change is taken into RateControl::reconfigureRC when the next frame leaves the lookahead,
-//   which under zerolatency is the frame encoded in the same call.
-// - A change that would move the profile/level/tier is dropped with a warning (not at the bitrates used here).
-// How fast the output follows is measured by X265BitrateTests (see the report in that file).
+// Why a bitrate change reopens the encoder instead of calling x265_encoder_reconfig (measured with libx265 3.5
+// from Debian, X265BitrateTests and a C program doing the same):
+// - reconfig treats a change of bitrate, vbv-maxrate, vbv-bufsize or crf as a rate-control reconfigure and copies
+//   only those; VBV cannot be switched on or off live, and HRD SEI locks the VBV values.
+// - It returns 1 while an earlier reconfigure has not reached a frame; it is taken at the next encoded frame.
+// - A change that moves the level x265 derives from vbv-maxrate is dropped after returning 0 ("Profile/Level/Tier
+//   has changed ... Cannot reconfigure rate-control"); pinning level-idc avoids that (see HevcLevel).
+// - Even then, accepted and consumed, it changed nothing: frame sizes stayed byte-identical after 2000 -> 300 kbit/s
+//   (ABR+VBV, ABR alone, zerolatency or not, frame-threads 1 or 2, across keyframes).
+// Reopening costs an IDR, so a drop of 10 % or more is applied at the next frame (the links are congested now),
+// while a rise or a small change waits for the keyframe that is due anyway, or one that was forced: no extra IDR.
 public sealed unsafe partial class X265Encoder
 {
-    const long MinimumBitrate = 32_000;
-    const long MaximumBitrate = 400_000_000;
+    public const long MinimumBitrate = 32_000;
+    const long HighestMaximumBitrate = 60_000_000; // HEVC level 5.2 Main tier
+
+    const double ImmediateDropRatio = 0.9;
 
     long _targetBitrate;
-    long _pendingBitrate;
+    long _appliedBitrate;
     int _keyframeRequested;
+    int _framesSinceKeyframe; // frames output since the last IRAP, counting it
+    int _keyframeInterval;
 
     public long TargetBitrate => Volatile.Read(ref _targetBitrate);
 
+    /// <summary>Clamped to <see cref="MinimumBitrate"/>..<see cref="X265EncoderOptions.MaximumBitrate"/>.</summary>
     public void SetBitrate(long bitsPerSecond)
     {
-        if (bitsPerSecond is < MinimumBitrate or > MaximumBitrate)
-            throw new ArgumentOutOfRangeException(nameof(bitsPerSecond), bitsPerSecond, $"Bitrate must be between {MinimumBitrate} and {MaximumBitrate} bit/s");
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bitsPerSecond);
+        bitsPerSecond = Math.Clamp(bitsPerSecond, MinimumBitrate, _options.MaximumBitrate);
         Volatile.Write(ref _targetBitrate, bitsPerSecond);
-        Interlocked.Exchange(ref _pendingBitrate, bitsPerSecond);
     }
 
     public void ForceKeyframe() => Interlocked.Exchange(ref _keyframeRequested, 1);
 
-    /// <summary>On the encoding thread, before a frame: hands the latest requested bitrate to x265, if any.</summary>
-    void ApplyPendingBitrate()
+    /// <summary>
+    /// On the encoding thread, before a frame: reopens x265 at the requested bitrate when a drop is large enough
+    /// to pay for an IDR now, or when this frame is a keyframe anyway. Returns true if it did (the frame is an IDR).
+    /// </summary>
+    bool ApplyRequestedBitrate(bool keyframeForced)
     {
-        long requested = Interlocked.Exchange(ref _pendingBitrate, 0);
-        if (requested == 0)
-            return;
+        long requested = Volatile.Read(ref _targetBitrate);
+        if (requested == _appliedBitrate)
+            return false;
+        bool largeDrop = requested < _appliedBitrate * ImmediateDropRatio;
+        bool keyframeDue = keyframeForced || _framesSinceKeyframe >= _keyframeInterval;
+        if (!largeDrop && !keyframeDue)
+            return false;
+
         SetRate(_param, requested, _options.VbvBufferSeconds);
-        int result = Interop.X265.x265_encoder_reconfig(_encoder, _param);
-        if (result == 1)
-        {
-            // The previous change has not reached a frame yet: keep this one for the next frame unless a newer came.
-            Interlocked.CompareExchange(ref _pendingBitrate, requested, 0);
-        }
-        else if (result < 0)
-        {
-            throw new RistbondException($"Could not change the x265 bitrate to {requested} bit/s: x265_encoder_reconfig returned {result}", ExitCodes.RuntimeFailure);
-        }
+        X265EncoderHandle reopened = Interop.X265.x265_encoder_open(_param);
+        if (reopened.IsInvalid)
+            throw new RistbondException($"Could not reopen the x265 encoder at {requested} bit/s: x265 refused the parameters", ExitCodes.RuntimeFailure);
+        // Zero latency: the old encoder holds no delayed frame, so nothing is lost by closing it here.
+        _encoder.Dispose();
+        _encoder = reopened;
+        _appliedBitrate = requested;
+        return true;
     }
 
     static void CheckOptions(X265EncoderOptions options)
     {
         if (options.Preset is not ("ultrafast" or "superfast"))
             throw new ArgumentException($"x265 preset '{options.Preset}' is not supported: use ultrafast or superfast", nameof(options));
-        if (options.InitialBitrate is < MinimumBitrate or > MaximumBitrate)
-            throw new ArgumentException($"Initial bitrate {options.InitialBitrate} bit/s is outside {MinimumBitrate}..{MaximumBitrate}", nameof(options));
-        if (options.KeyframeIntervalSeconds <= 0 || options.VbvBufferSeconds <= 0 || options.WorkerThreads < 0)
-            throw new ArgumentException("Keyframe interval and VBV buffer must be positive, worker threads not negative", nameof(options));
+        if (options.MaximumBitrate is < MinimumBitrate or > HighestMaximumBitrate)
+            throw new ArgumentException($"Maximum bitrate {options.MaximumBitrate} bit/s is outside {MinimumBitrate}..{HighestMaximumBitrate}", nameof(options));
+        if (options.InitialBitrate < MinimumBitrate || options.InitialBitrate > options.MaximumBitrate)
+            throw new ArgumentException($"Initial bitrate {options.InitialBitrate} bit/s is outside {MinimumBitrate}..{options.MaximumBitrate}", nameof(options));
+        if (options.KeyframeIntervalSeconds <= 0 || options.VbvBufferSeconds is <= 0 or > 1 || options.WorkerThreads < 0)
+            throw new ArgumentException("Keyframe interval must be positive, the VBV buffer 0..1 s, worker threads not negative", nameof(options));
     }
 
     static X265ParamHandle CreateParameters(VideoFormat format, X265EncoderOptions options)
@@ -80,11 +93,15 @@ public sealed unsafe partial class X265Encoder
                 if (Interop.X265.x265_param_default_preset(param, preset, tune) != 0)
                     throw new ArgumentException($"x265 does not know preset '{options.Preset}' with tune zerolatency", nameof(options));
             }
-            int keyint = Math.Max(1, (int)Math.Round(options.KeyframeIntervalSeconds * format.FramesPerSecond));
+            int level = HevcLevel.Choose(format, options.MaximumBitrate);
+            if (level == 0)
+                throw new ArgumentException($"No HEVC level holds {format} at {options.MaximumBitrate} bit/s", nameof(options));
+            int keyint = KeyframeInterval(format, options);
             Set(param, "log-level\0"u8, options.LogLevel);
             Set(param, "input-res\0"u8, $"{format.Width}x{format.Height}");
             Set(param, "input-csp\0"u8, "i420");
             Set(param, "fps\0"u8, $"{format.FrameRateNumerator}/{format.FrameRateDenominator}");
+            Set(param, "level-idc\0"u8, level);
             Set(param, "keyint\0"u8, keyint);
             Set(param, "min-keyint\0"u8, keyint);
             Set(param, "bframes\0"u8, 0);
@@ -105,6 +122,9 @@ public sealed unsafe partial class X265Encoder
             throw;
         }
     }
+
+    static int KeyframeInterval(VideoFormat format, X265EncoderOptions options) =>
+        Math.Max(1, (int)Math.Round(options.KeyframeIntervalSeconds * format.FramesPerSecond));
 
     /// <summary>
     /// Average bitrate and VBV max rate equal (x265 then runs CBR-like ABR), buffer proportional to the rate.

@@ -5,14 +5,15 @@ namespace Ristbond.Video;
 
 /// <summary>
 /// HEVC in software through libx265's C API: zero-latency tuning (no B-frames, no lookahead, one frame
-/// thread), so every frame in gives its access unit out of the same call. Each keyframe carries VPS/SPS/PPS
+/// thread), so every frame in gives its access unit out of the same call. A bitrate change reopens the encoder
+/// (libx265 3.5's live reconfigure does not change the output; see X265Encoder.Parameters.cs). Each keyframe carries VPS/SPS/PPS
 /// and an AUD starts every access unit, as MPEG-TS wants. One thread encodes; <see cref="SetBitrate"/> and
 /// <see cref="ForceKeyframe"/> may come from any other.
 /// </summary>
 public sealed unsafe partial class X265Encoder : IVideoEncoder
 {
     readonly X265ParamHandle _param;
-    readonly X265EncoderHandle _encoder;
+    X265EncoderHandle _encoder;
     readonly X265PictureHandle _pictureIn;
     readonly X265PictureHandle _pictureOut;
     readonly X265EncoderOptions _options;
@@ -30,7 +31,8 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
         CheckOptions(_options);
         X265Library.EnsureLoaded();
 
-        _targetBitrate = _options.InitialBitrate;
+        _targetBitrate = _appliedBitrate = _options.InitialBitrate;
+        _keyframeInterval = KeyframeInterval(format, _options);
         _param = CreateParameters(format, _options);
         _encoder = Interop.X265.x265_encoder_open(_param);
         if (_encoder.IsInvalid)
@@ -54,14 +56,13 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
         if (_draining)
             throw new InvalidOperationException("Could not encode a frame: the x265 encoder is draining (Drain was called)");
         Format.CheckFrame(frame);
-        ApplyPendingBitrate();
+        bool keyframeForced = Interlocked.Exchange(ref _keyframeRequested, 0) != 0;
+        bool reopened = ApplyRequestedBitrate(keyframeForced);
 
         Interop.X265.x265_picture* picture = _pictureIn.Picture;
         picture->pts = _nextFrameIndex++;
         picture->userData = (IntPtr)captureNanos;
-        picture->sliceType = Interlocked.Exchange(ref _keyframeRequested, 0) != 0
-            ? Interop.X265.X265_TYPE_IDR
-            : Interop.X265.X265_TYPE_AUTO;
+        picture->sliceType = keyframeForced && !reopened ? Interop.X265.X265_TYPE_IDR : Interop.X265.X265_TYPE_AUTO;
 
         int luma = Format.LumaBytes;
         int quarter = luma / 4;
@@ -114,6 +115,8 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
             length += (int)nals[i].sizeBytes;
             irap |= nals[i].type is >= Interop.X265.NAL_UNIT_CODED_SLICE_BLA_W_LP and <= Interop.X265.NAL_UNIT_CODED_SLICE_CRA;
         }
+        // Counts the keyframe itself, so the count reaches the interval on the frame x265 makes the next IDR.
+        _framesSinceKeyframe = irap ? 1 : _framesSinceKeyframe + 1;
         Interop.X265.x265_picture* output = _pictureOut.Picture;
         accessUnit = new EncodedAccessUnit(
             new ReadOnlySpan<byte>(nals[0].payload, length),

@@ -9,6 +9,12 @@ public sealed record X265EncoderOptions
     /// <summary>Bits per second at open; <see cref="IVideoEncoder.SetBitrate"/> changes it live.</summary>
     public long InitialBitrate { get; init; } = 2_000_000;
 
+    /// <summary>
+    /// The highest bitrate <see cref="IVideoEncoder.SetBitrate"/> will be granted (higher requests are clamped). It
+    /// fixes the HEVC level the stream declares, which must not move while the bitrate does (see <see cref="HevcLevel"/>).
+    /// </summary>
+    public long MaximumBitrate { get; init; } = 20_000_000;
+
     /// <summary>Seconds between IDR pictures when nothing forces one: how long a new receiver waits for a picture.</summary>
     public double KeyframeIntervalSeconds { get; init; } = 2.0;
 

@@ -122,11 +122,16 @@ public sealed class X265EncoderTests : IDisposable
     }
 
     [Fact]
-    public void Bitrates_outside_the_usable_range_are_refused()
+    public void Bitrate_requests_are_clamped_to_the_usable_range_and_bad_options_refused()
     {
-        using var encoder = new X265Encoder(Small());
+        using var encoder = new X265Encoder(Small(), new X265EncoderOptions { MaximumBitrate = 4_000_000 });
 
         Assert.Throws<ArgumentOutOfRangeException>(() => encoder.SetBitrate(0));
+        encoder.SetBitrate(1_000_000_000);
+        Assert.Equal(4_000_000, encoder.TargetBitrate);
+        encoder.SetBitrate(1);
+        Assert.Equal(X265Encoder.MinimumBitrate, encoder.TargetBitrate);
         Assert.Throws<ArgumentException>(() => new X265Encoder(Small(), new X265EncoderOptions { Preset = "veryslow" }));
+        Assert.Throws<ArgumentException>(() => new X265Encoder(Small(), new X265EncoderOptions { VbvBufferSeconds = 2 }));
     }
 }

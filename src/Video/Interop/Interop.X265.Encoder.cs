@@ -37,11 +37,6 @@ internal static partial class Interop
         internal static partial int x265_encoder_encode(
             X265EncoderHandle encoder, x265_nal** nals, uint* nalCount, x265_picture* pictureIn, x265_picture* pictureOut);
 
-        // 0: accepted, applied to the next frame; 1: an earlier reconfigure is not applied yet (try again);
-        // < 0: rejected, the previous parameters stay.
-        [LibraryImport(Libraries.X265, EntryPoint = "x265_encoder_reconfig")]
-        internal static partial int x265_encoder_reconfig(X265EncoderHandle encoder, X265ParamHandle param);
-
         [LibraryImport(Libraries.X265, EntryPoint = "x265_encoder_close")]
         internal static partial void x265_encoder_close(IntPtr encoder);
     }
