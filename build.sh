@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 
 # Debian packages the build, the tests and the demo need. Installed only when missing.
-APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 procps dbus python3-dbusmock modemmanager-dev libsystemd0)
+APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 procps dbus python3-dbusmock modemmanager-dev libsystemd0 libx265-199 libx265-dev)
 SOLUTION=ristbond.slnx
 CONFIG=Release
 AOT_DIR=$ROOT/artifacts/aot

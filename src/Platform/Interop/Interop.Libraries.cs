@@ -9,5 +9,9 @@ internal static partial class Interop
         // Resolved by Ristbond.Rist.RistLibrary: librist.so.4 from the system, a path from
         // RISTBOND_LIBRIST, or linked statically into the NativeAOT binary (DirectPInvoke).
         internal const string Rist = "rist";
+
+        // Resolved by Ristbond.Video.X265Library: libx265.so.199 (x265 3.5, X265_BUILD 199) from the system
+        // or a path from RISTBOND_LIBX265. The build number is part of the ABI: struct layouts follow it.
+        internal const string X265 = "x265";
     }
 }
