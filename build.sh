@@ -1,31 +1,39 @@
 #!/usr/bin/env bash
 # ristbond: one entry point for setup, build, tests, the demo and the NativeAOT binary.
 #   ./build.sh            setup (apt-get, dotnet restore) and build
-#   ./build.sh test       build, publish NativeAOT, run every test
+#   ./build.sh test       build, publish NativeAOT, run every test (the board's too)
 #   ./build.sh run        demo: testsrc over 3 emulated links to a local ristreceiver (Ctrl-C stops)
 #   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond
 #   ./build.sh bench      packet-path, whole-process and adaptive-bonding figures (see README)
+#   ./build.sh board-test the emulated encoder board: boot a QEMU guest, run its steps (board/qemu-x86_64)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 
 # Debian packages the build, the tests and the demo need. Installed only when missing.
 APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 procps dbus python3-dbusmock modemmanager-dev libsystemd0 libx265-199 libx265-dev)
+# The emulated board's kernel source, emulator, guest userland and kernel build tools: only
+# `./build.sh board-test` (and so `test`) installs these (the kernel source alone is 140 MB).
+BOARD_APT_PACKAGES=(linux-source-6.1 qemu-system-x86 busybox-static cpio xz-utils iproute2 make gcc flex bison bc libelf-dev libssl-dev)
 SOLUTION=ristbond.slnx
 CONFIG=Release
 AOT_DIR=$ROOT/artifacts/aot
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
-setup() {
-  local missing=()
-  for p in "${APT_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+install_missing_packages() {
+  local missing=() p
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
   if ((${#missing[@]})); then
     log "installing ${missing[*]}"
     local sudo=; [ "$(id -u)" -eq 0 ] || sudo=sudo
     $sudo apt-get update -q
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
+}
+
+setup() {
+  install_missing_packages "${APT_PACKAGES[@]}"
   command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK 10 (dotnet) is not on PATH" >&2; exit 1; }
   log "dotnet restore"
   dotnet restore "$SOLUTION" --nologo -v q
@@ -65,13 +73,21 @@ demo() {
   exec "$ROOT/tools/demo.sh" "$AOT_DIR/linux-x64/ristbond"
 }
 
+# The emulated board (real vicodec, vim2m, gpio-sim, netem, LED class): the kernel is built once and cached.
+board_test() {
+  install_missing_packages "${BOARD_APT_PACKAGES[@]}"
+  log "board test (QEMU)"
+  "$ROOT/board/qemu-x86_64/run-tests"
+}
+
 mkdir -p artifacts
 case "${1:-build}" in
   setup) setup ;;
   build) setup; build ;;
-  test) setup; build; aot linux-x64; run_tests ;;
+  test) setup; build; aot linux-x64; run_tests; board_test ;;
   aot) setup; aot "${2:-linux-x64}" ;;
   run) setup; build; aot linux-x64; demo ;;
   bench) setup; build; aot linux-x64; shift; exec "$ROOT/tools/bench.sh" "$AOT_DIR/linux-x64/ristbond" "$@" ;;
-  *) echo "usage: ./build.sh [setup|build|test|run|aot [rid]|bench]" >&2; exit 2 ;;
+  board-test) board_test ;;
+  *) echo "usage: ./build.sh [setup|build|test|run|aot [rid]|bench|board-test]" >&2; exit 2 ;;
 esac
