@@ -129,8 +129,10 @@ public sealed class BondingController
             && _links.Any(l => l.State is LinkState.Connecting or LinkState.Probing);
         // Links in rotation whose health is all gone do count: the stream must come down to the minimum then.
         bool anyInRotation = _links.Any(l => l.State.CarriesTraffic());
+        // A link that has never filled is still finding its capacity: the recommendation may probe harder for it.
+        bool discovering = !stressed && _links.Any(l => l.State.CarriesTraffic() && !l.Capacity.FoundCapacity);
         BondingEvent? announced = _options.Adaptive && (usable > 0 || anyInRotation) && !starting
-            ? _rate.Update(usable, proven, _aggregateLoss, now, seconds, discovering: !stressed && _links.Any(l => l.State.CarriesTraffic() && !l.Capacity.FoundCapacity)) : null;
+            ? _rate.Update(usable, proven, _aggregateLoss, now, seconds, discovering) : null;
         return new BondingDecision
         {
             Links = [.. _links.Select(Describe)],
@@ -310,7 +312,11 @@ public sealed class BondingController
         // carry. Each estimate grows by a few percent per round trip of its own link, so no link takes a big step.
         // Shares on what each link had proven made the fastest link's probe wait for the others' (a link verifies
         // only what it is sent), and the stream climbed to its aggregate in half a minute (bench adapt: 66–76%).
-        double capacity = link.Capacity.UsableBps(proven: false);
+        // At most a probe gain above what it has verified, though: a link still in its slow start has an estimate
+        // of half as much again, and when another link filled its share went there all at once (bench adapt).
+        double capacity = link.Capacity.VerifiedBps > 0
+            ? Math.Min(link.Capacity.EstimateBps, link.Capacity.VerifiedBps * _options.ProbeGain)
+            : link.Capacity.EstimateBps;
         return Math.Max(_options.MinCapacityBps, capacity - Reserve(link, nackLink, capacity));
     }
 

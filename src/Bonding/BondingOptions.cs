@@ -150,8 +150,10 @@ public sealed record BondingOptions
     public double DiscoveryProbeAboveProven { get; init; } = 0.25;
     /// <summary>The climb back to what the links have proven (after an outage or a transient): up to this much more per second.</summary>
     public double RecoveryPerSecond { get; init; } = 1.0;
-    /// <summary>No increase for this long after a decrease.</summary>
+    /// <summary>No increase for this long after a decrease …</summary>
     public long HoldAfterDecreaseNanos { get; init; } = 1 * S;
+    /// <summary>… larger than this (relative).</summary>
+    public double SmallDecrease { get; init; } = 0.08;
     /// <summary>Changes of the recommendation smaller than this (relative) are not announced as events.</summary>
     public double EventThreshold { get; init; } = 0.03;
 }

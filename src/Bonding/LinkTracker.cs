@@ -98,7 +98,7 @@ public sealed class LinkTracker
         _last = now;
     }
 
-    const long AnswerWindowNanos = 500_000_000;
+    const long AnswerWindowNanos = 350_000_000;
     long _retransmittedAtNanos = long.MinValue / 2;
 
     const long RttSettleNanos = 700_000_000;

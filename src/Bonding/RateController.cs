@@ -57,8 +57,12 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
             // its rate on the links left for half a second, overloaded them and the loss spread (bench adapt).
             if (now >= _decreaseWindowEnd)
                 (_decreaseFloor, _decreaseWindowEnd) = (_recommended * 0.25, now + DecreaseWindowNanos);
+            double before = _recommended;
             _recommended = Math.Max(target, _decreaseFloor);
-            _lastDecrease = now;
+            // A small step down (one link's estimate trimmed as its probe found the top) is no reason to wait: with
+            // three links each probing every few seconds, holding after each kept the stream under its links' sum.
+            if (_recommended < before * (1 - options.SmallDecrease))
+                _lastDecrease = now;
         }
         else if (target > _recommended * 1.01 && now - _lastDecrease >= options.HoldAfterDecreaseNanos)
         {
