@@ -77,8 +77,8 @@ public sealed class LinkTracker
             Rtt.Add(now.RttMs, nowNanos);
 
         // The receiver answers every keepalive on the link it came from. What is missing was lost on the way out
-        // or back. Counted over half a second of reports: librist's report intervals stretch when its thread is
-        // busy, so single reports are noisy. The receiver's NACKs come in on one link (where the retransmissions
+        // or back. Counted over 0.35 s of reports (over 0.5 s, 5% loss showed too late, bench adapt): librist's
+        // report intervals stretch when its thread is busy, so single reports are noisy. The receiver's NACKs come in on one link (where the retransmissions
         // then leave) and are counted by librist with its answers; one NACK packet asks for several packets, so
         // that link's answers cannot be told apart while it retransmits: it is not measured then (taking out one
         // per retransmission made it look lossy whenever another link lost, bench adapt).
