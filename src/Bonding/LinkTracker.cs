@@ -134,20 +134,29 @@ public sealed class LinkTracker
     {
         // First transmissions only: retransmissions come in bursts (all of them on the NACK link), and a burst that
         // happened not to queue proves nothing about what the link carries steadily.
+        double verifiedBefore = Capacity.VerifiedBps;
         Capacity.Update(DataRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad, anotherLinkDied ? Capacity.VerifiedBps : 0);
-        _lossFactor = LinkHealth.LossFactor(Loss, _options);
-        // A queue the link's own estimate has just been cut for is our overload, already corrected by that cut.
-        // Counted in health as well, a probe that found the largest link's capacity took its share away for
-        // seconds, and the bitrate with it (bench adapt, aggregation). The RTT limit still counts.
-        if (Capacity.Congested)
-            _congestedAtNanos = nowNanos;
-        bool ownQueue = nowNanos - _congestedAtNanos < 2 * _options.CutIntervalNanos;
+        // A queue that builds while the link is sent more than it has verified is our probe's overload, and the
+        // estimate's cut just made corrects it; so is the loss that comes of it (tail drop, or packets so late the
+        // receiver gave up on them). Counted in health as well, one probe that found the largest link's capacity
+        // took its whole share and the bitrate down for seconds (bench adapt, aggregation). A link that queues or
+        // loses at a rate it has carried before has got worse, and its health says so (bench adapt, flapping).
+        if (DataRateBps > verifiedBefore * 1.02)
+            _probedAtNanos = nowNanos;
+        if (Capacity.Congested && nowNanos - _probedAtNanos < _options.CutIntervalNanos * 2)
+            _overloadedAtNanos = nowNanos;
+        bool ownOverload = nowNanos - _overloadedAtNanos < _options.CutIntervalNanos * 2;
+        _lossFactor = LinkHealth.LossFactor(ownOverload ? 0 : Loss, _options);
+        // A queue past the point where the estimator drains it (QueueMaxMs) counts whoever caused it: its late
+        // packets are beyond most receivers' reorder windows. The RTT limit always counts.
+        bool ownQueue = ownOverload && Rtt.QueueDelayMs <= _options.QueueMaxMs;
         DelayFactor = LinkHealth.DelayFactor(Rtt.LatestMs, ownQueue ? 0 : Rtt.QueueDelayMs, _options);
         Health = LinkHealth.Combine(_lossFactor, DelayFactor, SignalFactor);
     }
 
     double _lossFactor = 1;
-    long _congestedAtNanos = long.MinValue / 2;
+    long _probedAtNanos = long.MinValue / 2;
+    long _overloadedAtNanos = long.MinValue / 2;
 
     /// <summary>The delay part of <see cref="Health"/> (queue and RTT).</summary>
     public double DelayFactor { get; private set; } = 1;
