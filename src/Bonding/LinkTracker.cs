@@ -132,9 +132,9 @@ public sealed class LinkTracker
     /// burst (and its retransmissions), not proof that this link carries less than it has shown.</param>
     public void UpdateCapacityAndHealth(long nowNanos, double seconds, double systemLoad, bool anotherLinkDied = false)
     {
+        double verifiedBefore = Capacity.VerifiedBps;
         // First transmissions only: retransmissions come in bursts (all of them on the NACK link), and a burst that
         // happened not to queue proves nothing about what the link carries steadily.
-        double verifiedBefore = Capacity.VerifiedBps;
         Capacity.Update(DataRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, systemLoad, anotherLinkDied ? Capacity.VerifiedBps : 0);
         // A queue that builds while the link is sent more than it has verified is our probe's overload, and the
         // estimate's cut just made corrects it; so is the loss that comes of it (tail drop, or packets so late the
