@@ -18,7 +18,7 @@ public static class ExitCodes
     public const int BadInput = 2;
     /// <summary>Something outside ristbond failed: no receiver answered, a port is in use, the input stopped.</summary>
     public const int RuntimeFailure = 3;
-    /// <summary>librist is missing or too old.</summary>
+    /// <summary>A native library ristbond needs (librist, libx265) is missing or too old.</summary>
     public const int MissingLibrary = 4;
     /// <summary>An internal loop died: a bug.</summary>
     public const int InternalError = 70;
