@@ -141,10 +141,17 @@ public sealed class LinkTracker
         // receiver gave up on them). Counted in health as well, one probe that found the largest link's capacity
         // took its whole share and the bitrate down for seconds (bench adapt, aggregation). A link that queues or
         // loses at a rate it has carried before has got worse, and its health says so (bench adapt, flapping).
-        if (DataRateBps > verifiedBefore * 1.02)
+        // Whether it was sent more than it verified is judged before a queue shows, not after: the cut lowers what
+        // it has verified, and the rate it is still sent for a moment would look like a probe.
+        bool queueing = nowNanos - _congestedAtNanos < _options.CutIntervalNanos * 2;
+        if (!queueing && DataRateBps > verifiedBefore * 1.02)
             _probedAtNanos = nowNanos;
-        if (Capacity.Congested && nowNanos - _probedAtNanos < _options.CutIntervalNanos * 2)
-            _overloadedAtNanos = nowNanos;
+        if (Capacity.Congested)
+        {
+            _congestedAtNanos = nowNanos;
+            if (nowNanos - _probedAtNanos < _options.CutIntervalNanos * 2)
+                _overloadedAtNanos = nowNanos;
+        }
         bool ownOverload = nowNanos - _overloadedAtNanos < _options.CutIntervalNanos * 2;
         _lossFactor = LinkHealth.LossFactor(ownOverload ? 0 : Loss, _options);
         // A queue past the point where the estimator drains it (QueueMaxMs) counts whoever caused it: its late
@@ -156,6 +163,7 @@ public sealed class LinkTracker
 
     double _lossFactor = 1;
     long _probedAtNanos = long.MinValue / 2;
+    long _congestedAtNanos = long.MinValue / 2;
     long _overloadedAtNanos = long.MinValue / 2;
 
     /// <summary>The delay part of <see cref="Health"/> (queue and RTT).</summary>
