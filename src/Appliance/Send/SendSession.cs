@@ -203,16 +203,9 @@ public sealed class SendSession : IControlTarget, IDisposable
 
     static StreamWriter OpenTrace(string path)
     {
-        try
-        {
-            var writer = new StreamWriter(new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read));
-            writer.Write(Bonding.ControlTrace.Header + "\n");
-            return writer;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RistbondException($"--control-trace {path}: cannot write: {e.Message}", ExitCodes.BadInput, e);
-        }
+        var writer = new StreamWriter(OutputFile.Open(path, "--control-trace", FileMode.Create));
+        writer.Write(Bonding.ControlTrace.Header + "\n");
+        return writer;
     }
 
     T Own<T>(T disposable) where T : IDisposable

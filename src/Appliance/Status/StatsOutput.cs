@@ -22,14 +22,7 @@ public sealed class StatsOutput : IDisposable
     {
         if (path == "-")
             return new StatsOutput(Console.OpenStandardOutput(), ownsStream: false);
-        try
-        {
-            return new StatsOutput(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), ownsStream: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RistbondException($"--stats-json {path}: cannot write: {e.Message}", ExitCodes.BadInput, e);
-        }
+        return new StatsOutput(OutputFile.Open(path, "--stats-json", FileMode.Append), ownsStream: true);
     }
 
     public void Write(StatsReport report)
