@@ -308,15 +308,9 @@ public sealed class BondingController
     /// </summary>
     double EffectiveCapacity(LinkTracker link, LinkTracker? nackLink)
     {
-        // Shares follow the estimates, probe included: that is how a link that has not filled yet gets more to
-        // carry. Each estimate grows by a few percent per round trip of its own link, so no link takes a big step.
         // Shares on what each link had proven made the fastest link's probe wait for the others' (a link verifies
         // only what it is sent), and the stream climbed to its aggregate in half a minute (bench adapt: 66–76%).
-        // At most a probe gain above what it has verified, though: a link still in its slow start has an estimate
-        // of half as much again, and when another link filled its share went there all at once (bench adapt).
-        double capacity = link.Capacity.VerifiedBps > 0
-            ? Math.Min(link.Capacity.EstimateBps, link.Capacity.VerifiedBps * _options.ProbeGain)
-            : link.Capacity.EstimateBps;
+        double capacity = link.Capacity.ShareBps;
         return Math.Max(_options.MinCapacityBps, capacity - Reserve(link, nackLink, capacity));
     }
 

@@ -34,6 +34,13 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// part at once): only what this link has verified, and at most the estimate.
     /// </summary>
     public double UsableBps(bool proven) => proven && _verified > 0 ? Math.Min(_estimate, _verified) : _estimate;
+
+    /// <summary>
+    /// What the link's share of the stream is sized on: the estimate, probe included (that is how a link that has
+    /// not filled yet gets more to carry), but at most a probe gain above what it verified: in its slow start the
+    /// estimate is half as much again, and when another link filled, its share went there all at once (bench adapt).
+    /// </summary>
+    public double ShareBps => _verified > 0 ? Math.Min(_estimate, _verified * options.ProbeGain) : _estimate;
     public double VerifiedBps => _verified;
     /// <summary>The link has been congested at least once: its estimate has met its capacity, not only grown toward it.</summary>
     public bool FoundCapacity => _lastCongestion != long.MinValue / 2;
