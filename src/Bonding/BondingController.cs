@@ -85,15 +85,19 @@ public sealed class BondingController
         if (!deadLinksLosses)
             UpdateAggregateLoss(retransmitted, datagrams, seconds);
 
-        double expected = ExpectedAnswerRatio();
+        double expected = ExpectedAnswerRatio(out int measured);
+        // Against a single other link a deficit is the difference of two noisy ratios: √2 times the noise of one.
+        // With the deadband of one, loss on every link alike was pinned on one of them (SimulatedNetwork with
+        // answers a round trip late).
+        double deadband = _options.LossDeadband * (measured == 2 ? Math.Sqrt(2) : 1);
         if (!deadLinksLosses)
-            LossAttribution.Attribute(_links, expected, retransmitted, datagrams, seconds, _options);
+            LossAttribution.Attribute(_links, expected, deadband, retransmitted, datagrams, seconds, _options);
         double common = LossAttribution.Common(_links);
         var transitions = new List<LinkTransition>();
         double bestDelayFactor = 0;
         foreach (LinkTracker link in _links)
         {
-            link.UpdateLoss(expected, common);
+            link.UpdateLoss(expected, common, deadband);
             link.UpdateCapacityAndHealth(now, seconds, _lastUsable > 0 ? input.SourceBitrateBps / _lastUsable : 1, deadLinksLosses);
             if (link.State.CarriesTraffic())
                 bestDelayFactor = Math.Max(bestDelayFactor, link.DelayFactor);
@@ -174,10 +178,10 @@ public sealed class BondingController
     /// other. With three or more, the median (the best of several would be biased upward by noise, and make every
     /// other link look lossy); with two, the better; alone, a link is compared with its own best.
     /// </summary>
-    double ExpectedAnswerRatio()
+    double ExpectedAnswerRatio(out int measured)
     {
         Span<double> ratios = stackalloc double[Math.Min(_links.Count, 32)];
-        int measured = 0;
+        measured = 0;
         LinkTracker? only = null;
         foreach (LinkTracker link in _links)
         {

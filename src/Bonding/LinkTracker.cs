@@ -12,6 +12,7 @@ public sealed class LinkTracker
     readonly RecentMinimum _worstHealth = new(64);
     double _answerRatio;       // RTCP answers (less NACKs) per keepalive sent, over the last half second
     readonly CounterWindow _answers = new(AnswerWindowNanos);
+    readonly CounterWindow _rttMicros = new(AnswerWindowNanos); // sampled with the answers: its slope is the RTT's change
     double _answerPeak;        // the best ratio this link has shown, fading slowly: the reference when alone
 
     public LinkTracker(string name, BondingOptions options, double initialCapacityBps)
@@ -87,11 +88,19 @@ public sealed class LinkTracker
         if (now.KeepalivesPerSecond > 0 && State.CarriesTraffic())
         {
             _answers.Add(now.ReportNanos, now.ReceivedPackets);
+            if (now.RttMs > 0)
+                _rttMicros.Add(now.ReportNanos, (long)(now.RttMs * 1000));
+            else
+                _rttMicros.Clear(); // librist's RTT before its first sample
             if (nowNanos - _retransmittedAtNanos < AnswerWindowNanos + 200_000_000)
                 _answerRatio = 0; // not measured: see above
             else if (_answers.TryRate(out double answersPerSecond))
             {
-                _answerRatio = answersPerSecond / now.KeepalivesPerSecond;
+                // The answers that came in over the window were sent one RTT before: while a queue builds, fewer
+                // keepalives were sent in that span than the window is long, and while it drains more. Uncorrected, a
+                // probe's queue read as loss and its drain hid 5% real loss for half a second (bench adapt, loss).
+                double sentPerAnswerSecond = _rttMicros.TryRate(out double rttMicrosPerSecond) ? Math.Clamp(1 - rttMicrosPerSecond / 1e6, 0.8, 1.25) : 1;
+                _answerRatio = answersPerSecond / (now.KeepalivesPerSecond * sentPerAnswerSecond);
                 _answerPeak = Math.Max(_answerPeak * (1 - 0.002 * reportSeconds), _answerRatio);
             }
         }
@@ -118,14 +127,14 @@ public sealed class LinkTracker
     /// answer counts cannot raise one. A degraded link carries too little data to be judged by retransmissions:
     /// its keepalive deficit counts directly (with little data on it, its answers are clean).
     /// </summary>
-    public void UpdateLoss(double expectedRatio, double commonAttributedLoss)
+    public void UpdateLoss(double expectedRatio, double commonAttributedLoss, double deadband)
     {
         if (!State.CarriesTraffic())
             return;
         Loss = Math.Max(0, AttributedLoss - commonAttributedLoss);
         // Over half a second, not longer: a window longer than a flap would average the flapping away.
         if (State == LinkState.Degraded)
-            Loss = Math.Max(Loss, AnswerDeficit(expectedRatio) - _options.LossDeadband);
+            Loss = Math.Max(Loss, AnswerDeficit(expectedRatio) - deadband);
     }
 
     /// <param name="anotherLinkDied">Another link died a moment ago and this one takes its part: a queue now is that
@@ -153,7 +162,14 @@ public sealed class LinkTracker
                 _overloadedAtNanos = nowNanos;
         }
         bool ownOverload = nowNanos - _overloadedAtNanos < _options.CutIntervalNanos * 2;
-        _lossFactor = LinkHealth.LossFactor(ownOverload ? 0 : Loss, _options);
+        // Our probe's loss comes of a queue long enough to tail-drop or to make packets late, and shows in the
+        // retransmissions a receiver's reorder buffer and a round trip later. Past that, loss is the link's own: the
+        // whole overload window left a link that began to lose just after a small probe queue at full share for a
+        // tick longer (bench adapt, loss).
+        if (Rtt.QueueDelayMs >= _options.QueueHighMs)
+            _queueHighAtNanos = nowNanos;
+        bool ownLoss = ownOverload && nowNanos - _queueHighAtNanos < OwnLossLagNanos;
+        _lossFactor = LinkHealth.LossFactor(ownLoss ? 0 : Loss, _options);
         // A queue past the point where the estimator drains it (QueueMaxMs) counts whoever caused it: its late
         // packets are beyond most receivers' reorder windows. The RTT limit always counts.
         bool ownQueue = ownOverload && Rtt.QueueDelayMs <= _options.QueueMaxMs;
@@ -162,6 +178,9 @@ public sealed class LinkTracker
     }
 
     double _lossFactor = 1;
+    /// <summary>How long after a long queue its loss can still come in: reorder buffer, NACK's trip, stats interval, tick.</summary>
+    const long OwnLossLagNanos = 500_000_000;
+    long _queueHighAtNanos = long.MinValue / 2;
     long _probedAtNanos = long.MinValue / 2;
     long _congestedAtNanos = long.MinValue / 2;
     long _overloadedAtNanos = long.MinValue / 2;
@@ -209,6 +228,7 @@ public sealed class LinkTracker
             AttributedLoss = 0;
             _answerRatio = 0;
             _answers.Clear();
+            _rttMicros.Clear();
         }
         return changed;
     }

@@ -13,14 +13,15 @@ public static class LossAttribution
     /// <summary>Keeps a link with no deficit in the share-out (so loss with no evidence anywhere is spread by data).</summary>
     public const double EvidenceFloor = 0.01;
 
-    public static void Attribute(IReadOnlyList<LinkTracker> links, double expectedAnswerRatio, long retransmitted, long datagrams, double seconds, BondingOptions options)
+    /// <param name="deadband">Deficits up to this are noise (<see cref="BondingOptions.LossDeadband"/>, more when links are few).</param>
+    public static void Attribute(IReadOnlyList<LinkTracker> links, double expectedAnswerRatio, double deadband, long retransmitted, long datagrams, double seconds, BondingOptions options)
     {
         double alpha = Math.Min(1, seconds * 1e9 / options.LossTimeConstantNanos);
         // Evidence within the deficit's noise counts as none, or noise alone would move the blame around; beyond
         // it, squared, so that one link clearly losing takes nearly all the blame instead of a diluted part.
         double Evidence(LinkTracker link)
         {
-            double e = Math.Max(0, link.AnswerDeficit(expectedAnswerRatio) - options.LossDeadband) + EvidenceFloor;
+            double e = Math.Max(0, link.AnswerDeficit(expectedAnswerRatio) - deadband) + EvidenceFloor;
             return e * e;
         }
         double weightTotal = 0;

@@ -31,7 +31,7 @@ public sealed class LinkHealthOfOwnProbeTests
                 KeepalivesPerSecond = 100, SignalFactor = 1, Preference = 1,
             };
             Tracker.Observe(observation, _now, 0.1, inputBps);
-            Tracker.UpdateLoss(1, 0);
+            Tracker.UpdateLoss(1, 0, s_options.LossDeadband);
             Tracker.UpdateCapacityAndHealth(_now, 0.1, 1);
             Tracker.UpdateRelativeHealth(_now, Tracker.DelayFactor);
             Tracker.UpdateState(_now);
@@ -70,6 +70,31 @@ public sealed class LinkHealthOfOwnProbeTests
         double lowest = link.LowestHealthWhileQueueing(5_000_000);
         Assert.True(lowest == 1, $"health fell to {lowest:F2} under our own probe's queue");
         Assert.True(link.Tracker.Capacity.EstimateBps < 5_000_000, "the estimate was not cut for the queue");
+    }
+
+    [Fact]
+    public void Loss_that_comes_of_our_probe_s_queue_leaves_its_health_alone()
+    {
+        var link = new DrivenLink().Settled();
+        link.LowestHealthWhileQueueing(5_000_000);
+        // The packets the queue made late or dropped are retransmitted a reorder buffer and a round trip later.
+        link.Tracker.AttributedLoss = 0.05;
+        link.Step(4_000_000, 140);
+        link.Step(4_000_000, 60);
+        Assert.True(link.Tracker.Health == 1, $"health fell to {link.Tracker.Health:F2} for the loss our own probe caused");
+    }
+
+    [Fact]
+    public void Loss_that_begins_once_our_probe_s_queue_has_drained_counts_at_once()
+    {
+        var link = new DrivenLink().Settled();
+        for (int tick = 1; tick <= 5; tick++)
+            link.Step(5_000_000, 50 + 10 * tick); // our probe: a queue builds to 50 ms …
+        for (int i = 0; i < 6; i++)
+            link.Step(4_000_000, 50); // … and is gone at once; the overload is still recent
+        link.Tracker.AttributedLoss = 0.05;
+        link.Step(4_000_000, 50);
+        Assert.True(link.Tracker.Health < 0.5, $"health {link.Tracker.Health:F2}: 5% loss on a link with no queue was taken for our probe's");
     }
 
     [Fact]

@@ -6,7 +6,9 @@ namespace Ristbond.Bonding.Tests;
 /// Links as the controller sees them through librist, simulated in 100 ms steps: each link has a capacity, a
 /// queue with tail drop, a base RTT, loss each way and blackouts. Packets lost anywhere are retransmitted on the
 /// lowest-RTT live link (where a librist receiver sends its NACKs); the receiver answers every keepalive on the
-/// link it came from. The stream follows the controller's recommended bitrate, as testsrc does.
+/// link it came from. Answers come back a round trip after their keepalive left, and the RTT reported is that of the
+/// latest answer, as librist's is: a queue shows late, and answers thin out while it builds and bunch while it
+/// drains. The stream follows the controller's recommended bitrate, as testsrc does.
 /// </summary>
 public sealed class SimulatedNetwork
 {
@@ -23,6 +25,11 @@ public sealed class SimulatedNetwork
         public bool Blackout { get; set; }
         public double QueueLimitSeconds { get; set; } = 0.25;
         public double QueueBits;
+        /// <summary>Keepalives answered but not back yet: sent over [From, To] (shifted by their RTT), Count of them.</summary>
+        public readonly List<(double From, double To, double Count, double RttMs)> InFlight = [];
+        public double Answered;
+        public long Nacks;
+        public double ReportedRttMs = baseRttMs;
         public LinkObservation Counters = new() { KeepalivesPerSecond = 100, SignalFactor = 1, Preference = 1 };
         public double RttMs => BaseRttMs + QueueBits / CapacityBps * 1000;
     }
@@ -73,6 +80,7 @@ public sealed class SimulatedNetwork
             double share = Share(link);
             double packets = offered * share;
             double sentBits = packets * DatagramBits;
+            double rttBefore = link.RttMs / 1000;
             // Random loss before the queue (as netem does), tail drop when the queue is full.
             double lostRandom = link.Blackout ? packets : Binomial(packets, link.LossUp);
             double queued = link.QueueBits + (packets - lostRandom) * DatagramBits - link.CapacityBps * seconds;
@@ -83,13 +91,17 @@ public sealed class SimulatedNetwork
             Delivered += (long)Math.Round(packets - lostRandom - tail);
 
             double keepalives = Keepalives * seconds;
-            double answered = link.Blackout ? 0 : Binomial(keepalives, 1 - (1 - link.LossUp) * (1 - link.LossDown), invert: true);
+            double answerable = link.Blackout ? 0 : Binomial(keepalives, 1 - (1 - link.LossUp) * (1 - link.LossDown), invert: true);
+            // The first keepalive of the tick met the queue as it was, the last as it is now.
+            link.InFlight.Add((Now / 1e9 + rttBefore, (Now + Tick) / 1e9 + link.RttMs / 1000, answerable, link.RttMs));
+            double arrived = Arrivals(link, Now / 1e9, (Now + Tick) / 1e9);
+            link.Answered += arrived;
             link.Counters = link.Counters with
             {
                 SentPackets = link.Counters.SentPackets + (long)Math.Round(packets + keepalives),
-                ReceivedPackets = link.Counters.ReceivedPackets + (long)Math.Round(answered),
-                RttMs = Math.Round(link.RttMs),
-                LastRtcpNanos = answered > 0 ? Now : link.Counters.LastRtcpNanos,
+                ReceivedPackets = (long)link.Answered + link.Nacks,
+                RttMs = Math.Round(link.ReportedRttMs),
+                LastRtcpNanos = arrived >= 1 ? Now : link.Counters.LastRtcpNanos,
                 ReportNanos = Now,
                 KeepalivesPerSecond = Keepalives,
             };
@@ -105,6 +117,7 @@ public sealed class SimulatedNetwork
                 RetransmittedPackets = nackLink.Counters.RetransmittedPackets + retransmitNow,
                 ReceivedPackets = nackLink.Counters.ReceivedPackets + retransmitNow, // the NACKs
             };
+            nackLink.Nacks += retransmitNow;
         }
         Now += Tick;
         var observations = Links.Select(l => (l.Name, l.Counters)).ToArray();
@@ -119,6 +132,24 @@ public sealed class SimulatedNetwork
             BondingDecision d = Step();
             each?.Invoke(d);
         }
+    }
+
+    /// <summary>Answers arriving over [from, to] (seconds), spread evenly over each batch's span; sets the RTT reported.</summary>
+    static double Arrivals(Link link, double from, double to)
+    {
+        double arrived = 0;
+        for (int i = 0; i < link.InFlight.Count; i++)
+        {
+            var batch = link.InFlight[i];
+            double overlap = Math.Min(to, batch.To) - Math.Max(from, batch.From);
+            if (overlap > 0)
+            {
+                arrived += batch.Count * overlap / (batch.To - batch.From);
+                link.ReportedRttMs = batch.RttMs;
+            }
+        }
+        link.InFlight.RemoveAll(b => b.To <= to);
+        return arrived;
     }
 
     /// <summary>The share of packets the link gets from librist's weighted round robin with the current weights.</summary>
