@@ -163,10 +163,12 @@ public sealed class LinkTracker
         }
         bool ownOverload = nowNanos - _overloadedAtNanos < _options.CutIntervalNanos * 2;
         // Our probe's loss comes of a queue long enough to tail-drop or to make packets late, and shows in the
-        // retransmissions a receiver's reorder buffer and a round trip later. Past that, loss is the link's own: the
-        // whole overload window left a link that began to lose just after a small probe queue at full share for a
-        // tick longer (bench adapt, loss).
-        if (Rtt.QueueDelayMs >= _options.QueueHighMs)
+        // retransmissions a receiver's reorder buffer and a round trip later. Packets are late past the reorder
+        // buffer, which the README has receivers set to the spread of the links' delays + 100 ms (QueueMaxMs); the
+        // queue seen through librist's smoothed RTT lags the real one, hence three quarters of it. Below that, loss
+        // is the link's own: masked after any probe queue, a link that began to lose 5% kept its share 0.3 s
+        // longer (bench adapt, loss).
+        if (Rtt.QueueDelayMs >= _options.QueueMaxMs * 0.75)
             _queueHighAtNanos = nowNanos;
         bool ownLoss = ownOverload && nowNanos - _queueHighAtNanos < OwnLossLagNanos;
         _lossFactor = LinkHealth.LossFactor(ownLoss ? 0 : Loss, _options);
