@@ -191,7 +191,7 @@ netbond_timer_lag_ms() {
   while [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
   awk -v a="$t0" -v b="$(netbond_now)" 'BEGIN { printf "%d", ((b - a) - 1.0) * 1000 / 20 }'
 }
-NETBOND_MAX_LAG_MS=25                   # above it the guest is too starved for any timing to mean anything
+NETBOND_MAX_LAG_MS=10                    # above it the guest is too starved for any timing to mean anything
 
 # One row per --stats-json line: t, recommended bitrate, then state and weight of links l1 l2 l3.
 netbond_stats_table() {
@@ -286,8 +286,8 @@ netbond_analyse() {
   [ "$corrupt" -eq 0 ] && [ "$disorder" -eq 0 ] || netbond_fail "delivered stream: $corrupt corrupt and $disorder out-of-order test-pattern packets"
   [ $((missing * 1000)) -le $((data * NETBOND_MAX_MISSING_PERMILLE)) ] \
     || netbond_fail "delivered stream misses $missing of $((data + missing)) test-pattern packets (bound ${NETBOND_MAX_MISSING_PERMILLE} per mille)"
-  [ $((rx_lost * 1000)) -le $((rx_received * NETBOND_MAX_MISSING_PERMILLE)) ] \
-    || netbond_fail "ristreceiver lost $rx_lost of $rx_received datagrams (bound ${NETBOND_MAX_MISSING_PERMILLE} per mille)"
+  # ristreceiver's own lost/recovered are reported, not bounded: 0.2.7's `lost` overstates (one run: 191 lost
+  # in its stats, 4 test-pattern packets missing from what it delivered). The delivered stream is the judge.
   [ -n "$sent_packets" ] && [ $((ts * 100)) -ge $((sent_packets * 99)) ] \
     || netbond_fail "delivered $ts TS packets of ${sent_packets:-?} ristbond took in (want at least 99%)"
 
