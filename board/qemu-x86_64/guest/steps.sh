@@ -4,7 +4,7 @@
 # session: when it overruns, init kills it and every process it started.
 
 # The order the steps run in.
-STEPS="machine vicodec vim2m gpio_sim netem leds"
+STEPS="machine vicodec vim2m gpio_sim netem leds netbond"
 
 # The verdict is one line: newlines in a reason (a command's output) become spaces.
 pass() { echo "PASS $*" | tr '\n' ' ' >"$VERDICT_FILE"; exit 0; }
@@ -130,4 +130,184 @@ step_leds() {
   kill $holder
   [ "$max" = 255 ] || fail "$led max_brightness $max (want 255)"
   pass "/sys/class/leds/$led (uleds) took the timer and pattern triggers"
+}
+
+# ---- netbond: ristbond over three netem links to a ristreceiver, one degraded and one killed ----------
+# The board (root namespace) sends `ristbond send -i testsrc` with adaptive bonding over three veth pairs
+# into the namespace `studio`, where ristreceiver merges the flow and hands it to `ristbond check-ts`.
+# Each link has real netem on its uplink (delay, rate, a queue of ~200 ms) and the same delay back.
+# Mid-stream link 2 is degraded (5% loss, a third of its rate) and link 3 killed (its interface set down,
+# as when a modem drops off the bus). Rates are small: TCG on a shared host sustains a few Mbit/s at best,
+# and the step must hold when the host is busy, so the bounds below leave room for a slow guest.
+TIMEOUT_netbond=120
+NETBOND_DELAYS_MS="20 40 60"            # links 1 2 3, one way, each direction
+NETBOND_RATE_KBIT=800                   # every link at the start
+NETBOND_DEGRADED_KBIT=300               # link 2 after NETBOND_DEGRADE_AT
+NETBOND_DEGRADED_LOSS=5%
+NETBOND_DEGRADE_AT=14                   # seconds after ristbond started
+NETBOND_KILL_AT=24
+NETBOND_SECONDS=40                      # ristbond send --duration
+NETBOND_MAX_BITRATE=1600k               # 2/3 of the links' sum: above what is left after the kill
+NETBOND_MAX_MISSING_PERMILLE=10         # unrecovered loss the stream may show, per mille of data packets
+NETBOND_DIR=/tmp/netbond
+
+# Link i's netem on the board side: delay, rate, and a queue limit of ~200 ms beyond the delay (netem's
+# limit counts packets, 1370 bytes each on the wire: 1316 of TS, RTP, UDP, IP and Ethernet headers).
+netbond_netem() { # add|change link delay_ms rate_kbit [loss]
+  limit=$(awk -v r="$4" -v d="$3" 'BEGIN { l = int(r * 1000 * (d + 200) / 1000 / 8 / 1370) + 1; print (l < 4 ? 4 : l) }')
+  tc qdisc "$1" dev "veth-b$2" root netem delay "${3}ms" ${5:+loss $5} rate "${4}kbit" limit "$limit"
+}
+
+netbond_links_up() {
+  ip netns add studio && ip -n studio link set lo up || fail "could not create network namespace studio"
+  i=0
+  for delay in $NETBOND_DELAYS_MS; do
+    i=$((i + 1))
+    ip link add "veth-b$i" type veth peer name "veth-s$i" netns studio || fail "could not create veth pair $i"
+    ip addr add "10.98.$i.1/24" dev "veth-b$i" && ip link set "veth-b$i" up \
+      && ip -n studio addr add "10.98.$i.2/24" dev "veth-s$i" && ip -n studio link set "veth-s$i" up \
+      || fail "could not configure veth pair $i"
+    netbond_netem add "$i" "$delay" "$NETBOND_RATE_KBIT" || fail "tc could not add netem to veth-b$i"
+    ip netns exec studio tc qdisc add dev "veth-s$i" root netem delay "${delay}ms" || fail "tc could not add netem to veth-s$i"
+  done
+  tc qdisc show | grep netem
+}
+
+# Ends what the step started, whichever way it exits (a leftover would hold the step's output open).
+netbond_cleanup() {
+  for pid in $sender $checker $receiver; do kill "$pid" 2>/dev/null; done
+  ip netns del studio 2>/dev/null
+}
+
+netbond_now() { cut -d' ' -f1 /proc/uptime; }
+# Sleeps until $1 seconds after uptime $2.
+netbond_sleep_until() { sleep "$(awk -v s="$2" -v a="$1" -v n="$(netbond_now)" 'BEGIN { d = s + a - n; print (d > 0 ? d : 0) }')"; }
+
+# How late the guest wakes from a 50 ms sleep, in ms (mean of 20, fork included). On an idle host TCG
+# wakes within a few ms; when the host is busy QEMU is starved, every timer in the guest fires late, and
+# a control loop that reads silence of 150 ms as a dead link sees all links die. The step says so.
+netbond_timer_lag_ms() {
+  t0=$(netbond_now) i=0
+  while [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
+  awk -v a="$t0" -v b="$(netbond_now)" 'BEGIN { printf "%d", ((b - a) - 1.0) * 1000 / 20 }'
+}
+NETBOND_MAX_LAG_MS=10                    # above it the guest is too starved for any timing to mean anything
+
+# One row per --stats-json line: t, recommended bitrate, then state and weight of links l1 l2 l3.
+netbond_stats_table() {
+  awk 'function num(s, k) { return match(s, "\"" k "\":[0-9.]+") ? substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3) : "-" }
+       function str(s, k) { return match(s, "\"" k "\":\"[a-z]+\"") ? substr(s, RSTART + length(k) + 4, RLENGTH - length(k) - 5) : "-" }
+       function link(s, n,   i, l) { i = index(s, "{\"name\":\"" n "\""); if (!i) return "- -"; l = substr(s, i); l = substr(l, 1, index(l, "}"))
+                                     return str(l, "state") " " num(l, "weight") }
+       { print num($0, "t"), num($0, "recommended_bitrate_bps"), link($0, "l1"), link($0, "l2"), link($0, "l3") }' "$1"
+}
+
+# ristreceiver's cumulative lost and recovered over its reports. 0.2.7 sometimes adds tens of thousands
+# to `lost` in one report when a flow ends (a 16-bit sequence wrap in its accounting, also seen on the
+# host): a jump above 32768 cannot be real here and is counted apart.
+netbond_receiver_totals() {
+  grep -a flow_cumulative_stats "$1" | awk '
+    function num(s, k) { return match(s, "\"" k "\":[0-9]+") ? substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3) + 0 : 0 }
+    { r = num($0, "received"); v = num($0, "recovered"); l = num($0, "lost"); j = l - last; last = l
+      if (j > 32768) wrapped += j; else if (j > 0) lost += j }
+    END { print r + 0, v + 0, lost + 0, wrapped + 0 }'
+}
+
+# A number field of check-ts's JSON report.
+json_num() { sed -n "s/.*\"$2\":\([0-9.-]*\).*/\1/p" "$1"; }
+
+step_netbond() {
+  for part in ristbond librist ristreceiver; do
+    grep -qx "$part" /lib/board/payload || fail "$part is not in the initramfs (see build-initramfs: ./build.sh aot makes ristbond)"
+  done
+  sender= checker= receiver=
+  trap netbond_cleanup EXIT
+  mkdir -p "$NETBOND_DIR" && cd "$NETBOND_DIR" || fail "could not make $NETBOND_DIR"
+  lag=$(netbond_timer_lag_ms)
+  echo "guest timer lag: $lag ms per 50 ms sleep"
+  [ "$lag" -le "$NETBOND_MAX_LAG_MS" ] || fail "the guest is starved (it wakes $lag ms late from a 50 ms sleep, want <= $NETBOND_MAX_LAG_MS): the host is too busy for a timing test"
+  netbond_links_up
+  ip netns exec studio ristreceiver -p 1 -i 'rist://@0.0.0.0:6000?buffer=1000&reorder-buffer=200' \
+    -o udp://127.0.0.1:7000 -S 1000 2>receiver.log &
+  receiver=$!
+  ip netns exec studio ristbond check-ts udp://@127.0.0.1:7000 --wait 30 --idle 3 >check.json 2>check.err &
+  checker=$!
+  started=$(netbond_now)
+  ristbond send -i testsrc --bitrate 1M --min-bitrate 200k --max-bitrate "$NETBOND_MAX_BITRATE" --duration "$NETBOND_SECONDS" \
+    --stats-json stats.json -o 'rist://10.98.1.2:6000?name=l1,rist://10.98.2.2:6000?name=l2,rist://10.98.3.2:6000?name=l3' &
+  sender=$!
+
+  netbond_sleep_until "$NETBOND_DEGRADE_AT" "$started"
+  degraded=$(netbond_now)
+  echo "t=$(awk -v a="$degraded" -v s="$started" 'BEGIN { printf "%.1f", a - s }') s: degrading l2 to ${NETBOND_DEGRADED_KBIT}kbit with $NETBOND_DEGRADED_LOSS loss"
+  set -- $NETBOND_DELAYS_MS
+  netbond_netem change 2 "$2" "$NETBOND_DEGRADED_KBIT" "$NETBOND_DEGRADED_LOSS" || fail "tc could not change netem on veth-b2"
+  netbond_sleep_until "$NETBOND_KILL_AT" "$started"
+  killed=$(netbond_now)
+  echo "t=$(awk -v a="$killed" -v s="$started" 'BEGIN { printf "%.1f", a - s }') s: killing l3 (veth-b3 down)"
+  ip link set veth-b3 down || fail "could not set veth-b3 down"
+
+  wait "$sender"; sent=$?
+  sender=
+  wait "$checker"; checked=$?
+  checker=
+  kill "$receiver"; wait "$receiver"
+  receiver=
+  ended=$(netbond_now)
+  [ "$sent" -eq 0 ] || fail "ristbond send exited with status $sent"
+  [ "$checked" -eq 0 ] || fail "ristbond check-ts exited with status $checked: $(cat check.err)"
+  lag_after=$(netbond_timer_lag_ms)
+  echo "guest timer lag after the stream: $lag_after ms per 50 ms sleep"
+  netbond_analyse "$started" "$degraded" "$killed" "$ended"
+}
+
+# A failure of the stream's outcome, with how starved the guest was (a busy host explains some).
+netbond_fail() { fail "$* (guest timer lag $lag ms before the stream, $lag_after ms after)"; }
+
+netbond_analyse() {
+  started=$1 degrade_t=$(awk -v a="$2" -v s="$1" 'BEGIN { print a - s }') kill_t=$(awk -v a="$3" -v s="$1" 'BEGIN { print a - s }')
+  seconds=$(awk -v a="$4" -v s="$1" 'BEGIN { printf "%.0f", a - s }')
+  netbond_stats_table stats.json >table.txt
+  echo "t recommended_bps l1 weight l2 weight l3 weight"; cat table.txt
+  echo "check-ts: $(cat check.json)"
+  set -- $(netbond_receiver_totals receiver.log)
+  rx_received=$1 rx_recovered=$2 rx_lost=$3 rx_wrapped=$4
+  echo "ristreceiver: received $rx_received, recovered $rx_recovered, lost $rx_lost (+$rx_wrapped in implausible jumps, left out)"
+
+  # The stream arrived, and what is missing from it is within the bound.
+  data=$(json_num check.json data_packets) missing=$(json_num check.json missing)
+  corrupt=$(json_num check.json corrupt) disorder=$(json_num check.json out_of_order) cc=$(json_num check.json cc_errors)
+  bitrate=$(json_num check.json bitrate_bps) delivered_s=$(json_num check.json seconds)
+  [ -n "$data" ] && [ "$data" -gt 0 ] || netbond_fail "check-ts saw no test-pattern packets: $(cat check.json check.err)"
+  sent_packets=$(tail -n 1 stats.json | sed -n 's/.*"input_packets":\([0-9]*\).*/\1/p')
+  ts=$(json_num check.json ts_packets)
+  awk -v d="$delivered_s" -v n="$NETBOND_SECONDS" 'BEGIN { exit !(d >= n - 5) }' \
+    || netbond_fail "the stream was delivered for $delivered_s s of ${NETBOND_SECONDS} s sent"
+  [ "$corrupt" -eq 0 ] && [ "$disorder" -eq 0 ] || netbond_fail "delivered stream: $corrupt corrupt and $disorder out-of-order test-pattern packets"
+  [ $((missing * 1000)) -le $((data * NETBOND_MAX_MISSING_PERMILLE)) ] \
+    || netbond_fail "delivered stream misses $missing of $((data + missing)) test-pattern packets (bound ${NETBOND_MAX_MISSING_PERMILLE} per mille)"
+  # ristreceiver's own lost/recovered are reported, not bounded: 0.2.7's `lost` overstates (one run: 191 lost
+  # in its stats, 4 test-pattern packets missing from what it delivered). The delivered stream is the judge.
+  [ -n "$sent_packets" ] && [ $((ts * 100)) -ge $((sent_packets * 99)) ] \
+    || netbond_fail "delivered $ts TS packets of ${sent_packets:-?} ristbond took in (want at least 99%)"
+
+  # The killed link: dead, with the least weight, in every report from 3 s after the kill. The least is 1,
+  # not 0: librist reads weight 0 as "a copy of every packet" (WeightPlanner); with the live links at 15
+  # and more, 1 is a share of a few per cent, whose packets the receiver gets again by NACK.
+  late=$(awk -v k="$kill_t" '$1 >= k + 3' table.txt)
+  [ "$(echo "$late" | grep -c .)" -ge 5 ] || netbond_fail "fewer than 5 stats lines from 3 s after the kill (ristbond stopped early?)"
+  echo "$late" | awk '$7 != "dead" || $8 > 1 { exit 1 }' \
+    || netbond_fail "l3 was not dead with weight 1 in every report from 3 s after its kill: t, recommended, l1 l2 l3 state weight: $(echo "$late" | awk '$7 != "dead" || $8 > 1' | head -n 1)"
+
+  # The recommendation rose above what the links keep after the kill, then fell below it. Capacity in TS
+  # bits: netem's rate counts 1370 bytes on the wire per 1316 of TS.
+  set -- $NETBOND_DELAYS_MS
+  remaining=$(awk -v a="$NETBOND_RATE_KBIT" -v b="$NETBOND_DEGRADED_KBIT" 'BEGIN { printf "%d", (a + b) * 1000 * 1316 / 1370 }')
+  before=$(awk -v d="$degrade_t" '$1 < d && $2 > m { m = $2 } END { print m + 0 }' table.txt)
+  after=$(tail -n 3 table.txt | awk '$2 > m { m = $2 } END { print m + 0 }')
+  echo "recommended: highest before the degrade $before bps, highest of the last 3 reports $after bps, remaining capacity $remaining bps"
+  [ "$before" -gt "$remaining" ] || netbond_fail "the recommendation never rose above $remaining bps before the degrade (highest $before): the guest is too slow to say anything"
+  [ "$after" -lt "$remaining" ] || netbond_fail "the recommendation ended at $after bps, not below the $remaining bps left after the degrade and the kill"
+
+  pass "${seconds} s; delivered ${delivered_s} s at $((bitrate / 1000)) kbit/s: $data test-pattern packets, $missing missing, $cc CC errors; ristreceiver lost $rx_lost recovered $rx_recovered; l3 dead at weight 1; recommended $before -> $after bps (remaining $remaining)"
 }

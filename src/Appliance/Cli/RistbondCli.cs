@@ -10,13 +10,15 @@ namespace Ristbond.Appliance.Cli;
 /// </summary>
 public static class RistbondCli
 {
-    public static int Run(string[] args, TextWriter? error = null)
+    public static int Run(string[] args, TextWriter? error = null, TextWriter? output = null)
     {
         error ??= Console.Error;
+        output ??= Console.Out;
         var root = new RootCommand("ristbond: one RIST flow over several links (cellular bonding), for any standard RIST receiver.")
         {
             SendCommand.Create(),
             ModemsCommand.Create(),
+            CheckTsCommand.Create(),
             BenchCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
@@ -30,7 +32,7 @@ public static class RistbondCli
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output });
         }
         catch (RistbondException e)
         {
