@@ -48,11 +48,16 @@ public sealed class StatusServer : IDisposable
     /// <summary>Starts listening; a port in use or an address not on this machine is a <see cref="RistbondException"/> naming it.</summary>
     public static StatusServer Start(StatusListenOptions options, IStreamControl control, ILogger log)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "ristbond" });
+        // The empty builder, not the slim one: no configuration files or environment variables to surprise a
+        // service, no HTTPS or HTTP/2 this server never uses; Kestrel and routing are added by hand below.
+        WebApplicationBuilder builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "ristbond" });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         // ristbond logs one line per event through its own logger; ASP.NET's own chatter stays out unless it is a problem.
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(log));
+        var forwarder = new ForwardingLoggerProvider(log);
+        builder.Logging.AddProvider(forwarder);
         // The send session owns SIGINT/SIGTERM: the host must not stop itself on them.
         builder.Services.AddSingleton<IHostLifetime, SessionLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -81,6 +86,7 @@ public sealed class StatusServer : IDisposable
             };
             throw new RistbondException($"{StatusListenOptions.ListenOption} {options.Text}: cannot listen: {why}", ExitCodes.RuntimeFailure, e);
         }
+        forwarder.Started();
         log.LogInformation(options.Token is null
             ? "status: http://{Address}/ (this machine only)"
             : "status: http://{Address}/ (from other machines with the token: open /?token=… once, or send Authorization: Bearer …)",

@@ -20,6 +20,8 @@ public sealed class WebPageTests
         using var receiver = new RistReceiver(Ports.FreeUdp(), Ports.FreeUdp());
         using var sender = new RistbondProcess(["send", "-i", "testsrc", "--bitrate", "3M", "-o", $"rist://127.0.0.1:{receiver.ListenPort}", "--status-listen", $"127.0.0.1:{port}"], null);
         using var browser = new HeadlessChromium(width: 360);
+        using (var api = new StatusClient($"http://127.0.0.1:{port}"))
+            api.WaitFor("/api/status", s => s.GetProperty("totals").GetProperty("links_live").GetInt32() == 1, s_wait);
 
         browser.Navigate($"http://127.0.0.1:{port}/");
         browser.WaitFor("(t => t !== undefined && parseFloat(t) > 0)(document.querySelector('tr[data-link=\"link1\"] .sent')?.textContent)", s_wait,
@@ -56,6 +58,8 @@ public sealed class WebPageTests
             using var sender = new RistbondProcess(["send", "-i", "testsrc", "-o", $"rist://127.0.0.1:{receiver.ListenPort}",
                 "--status-listen", $"0.0.0.0:{port}", "--status-token-file", tokenFile], null);
             using var browser = new HeadlessChromium();
+            using (var api = new StatusClient($"http://127.0.0.1:{port}"))
+                api.WaitFor("/api/status", s => s.GetProperty("totals").GetProperty("links_live").GetInt32() == 1, s_wait);
 
             browser.Navigate($"http://{elsewhere}:{port}/?token={Token}");
             browser.WaitFor("location.search === '' && (t => t !== undefined && parseFloat(t) > 0)(document.querySelector('tr[data-link=\"link1\"] .sent')?.textContent)",

@@ -136,9 +136,21 @@ public sealed class StatusServerTests : IDisposable
     public void A_second_server_on_the_same_port_is_a_one_line_error_naming_the_address()
     {
         string address = _http.BaseAddress!.Authority;
-        var e = Assert.Throws<RistbondException>(() => StatusServer.Start(StatusListenOptions.Create(address, null), _control, NullLogger.Instance));
+        var log = new RecordingLogger();
+        var e = Assert.Throws<RistbondException>(() => StatusServer.Start(StatusListenOptions.Create(address, null), _control, log));
         Assert.Equal($"--status-listen {address}: cannot listen: address already in use", e.Message);
         Assert.Equal(ExitCodes.RuntimeFailure, e.ExitCode);
+        // The error is said once, by whoever reports the exception: the host's own "failed to start" stays quiet.
+        Assert.Empty(log.Lines);
+    }
+
+    sealed class RecordingLogger : ILogger
+    {
+        public List<string> Lines { get; } = [];
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add(formatter(state, exception));
     }
 
     public void Dispose()

@@ -60,7 +60,16 @@ public sealed class StatusClient(string baseAddress, string? token = null) : IDi
         (HttpStatusCode status, JsonElement body) = (0, default);
         while (DateTime.UtcNow < deadline)
         {
-            (status, body) = Get(path);
+            try
+            {
+                (status, body) = Get(path);
+            }
+            catch (HttpRequestException)
+            {
+                // ristbond is still starting: its status server listens before it streams, not before it runs.
+                Thread.Sleep(200);
+                continue;
+            }
             if (status == HttpStatusCode.OK && condition(body))
                 return body;
             Thread.Sleep(200);
