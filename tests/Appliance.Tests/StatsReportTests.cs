@@ -16,6 +16,9 @@ public sealed class StatsReportTests
             T = 1.5,
             BitrateBps = 4_000_000,
             RecommendedBitrateBps = 4_200_000,
+            MinBitrateBps = 500_000,
+            MaxBitrateBps = 20_000_000,
+            Streaming = true,
             Links =
             [
                 new LinkReport
@@ -27,7 +30,7 @@ public sealed class StatsReportTests
             Totals = new TotalsReport { InputBps = 1, SentBps = 2, RetransmitBps = 3, Links = 1, LinksLive = 1, InputPackets = 4, SyncErrors = 5, Datagrams = 6, WriteErrors = 7 },
         };
         using JsonDocument json = JsonDocument.Parse(JsonSerializer.Serialize(report, StatsJsonContext.Default.StatsReport));
-        Assert.Equal(["t", "bitrate_bps", "recommended_bitrate_bps", "links", "totals"], json.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["t", "bitrate_bps", "recommended_bitrate_bps", "min_bitrate_bps", "max_bitrate_bps", "streaming", "links", "totals"], json.RootElement.EnumerateObject().Select(p => p.Name));
         Assert.Equal(["name", "url", "state", "rtt_ms", "queue_delay_ms", "loss", "capacity_bps", "health", "sent_bps", "retransmit_bps", "weight"],
             json.RootElement.GetProperty("links")[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(["input_bps", "sent_bps", "retransmit_bps", "links", "links_live", "input_packets", "sync_errors", "datagrams", "write_errors"],
@@ -39,7 +42,7 @@ public sealed class StatsReportTests
     {
         var quiet = new StatsReport
         {
-            T = 1, BitrateBps = 1, RecommendedBitrateBps = 1, Links = [],
+            T = 1, BitrateBps = 1, RecommendedBitrateBps = 1, MinBitrateBps = 1, MaxBitrateBps = 1, Streaming = true, Links = [],
             Totals = new TotalsReport { InputBps = 0, SentBps = 0, RetransmitBps = 0, Links = 0, LinksLive = 0, InputPackets = 0, SyncErrors = 0, Datagrams = 0, WriteErrors = 0 },
         };
         Assert.DoesNotContain("events", JsonSerializer.Serialize(quiet, StatsJsonContext.Default.StatsReport), StringComparison.Ordinal);

@@ -13,6 +13,9 @@ public sealed class StatsTableTests
             T = 12,
             BitrateBps = 6_000_000,
             RecommendedBitrateBps = 5_500_000,
+            MinBitrateBps = 500_000,
+            MaxBitrateBps = 20_000_000,
+            Streaming = true,
             Links =
             [
                 new LinkReport

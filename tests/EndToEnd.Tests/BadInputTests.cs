@@ -67,6 +67,28 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public void Status_port_in_use_is_named()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--status-listen", $"127.0.0.1:{port}"], 3,
+            [$"--status-listen 127.0.0.1:{port}", "address already in use"]);
+    }
+
+    [Fact]
+    public void Status_on_a_public_address_without_a_token_is_refused() =>
+        AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--status-listen", "0.0.0.0:8080"], 2,
+            ["--status-listen 0.0.0.0:8080", "--status-token-file is required"]);
+
+    [Theory]
+    [InlineData("8080", "give ADDRESS:PORT")]
+    [InlineData("127.0.0.1:http", "port 'http'")]
+    [InlineData("board.local:8080", "'board.local' is not an IP address")]
+    public void Malformed_status_address_is_named(string listen, string why) =>
+        AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--status-listen", listen], 2, ["--status-listen", why]);
+
+    [Fact]
     public void Missing_librist_is_named() =>
         AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000"], 4, ["librist not found", "/nonexistent/librist.so.4"],
             new Dictionary<string, string> { ["RISTBOND_LIBRIST"] = "/nonexistent/librist.so.4" });

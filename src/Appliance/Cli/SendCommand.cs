@@ -48,6 +48,8 @@ public static class SendCommand
         var statsJson = new Option<string?>("--stats-json") { Description = "Write one JSON stats line per second to PATH, or - for stdout" };
         var controlTrace = new Option<string?>("--control-trace") { Description = "Write the control loop's reasoning (one CSV row per link per tick: estimates, health, weight, bitrate) to PATH" };
         var control = new Option<string?>("--control") { Description = "Unix socket taking link commands: add URL | remove NAME | bitrate RATE | stats" };
+        var statusListen = new Option<string?>("--status-listen") { Description = "Serve the status API and web page on ADDR:PORT (e.g. 127.0.0.1:8080); an address other than loopback needs --status-token-file" };
+        var statusTokenFile = new Option<string?>("--status-token-file") { Description = "File holding the token other machines must show (Authorization: Bearer TOKEN, or open the page once as /?token=TOKEN)" };
         var table = new Option<bool>("--table") { Description = "Show a live per-link table on the terminal" };
         var connectTimeout = new Option<TimeSpan?>("--connect-timeout")
         {
@@ -77,7 +79,7 @@ public static class SendCommand
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
             input, output, loop, bitrate, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
-            statsJson, controlTrace, control, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
+            statsJson, controlTrace, control, statusListen, statusTokenFile, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
             verbose, quiet,
         };
         command.Validators.Add(result =>
@@ -108,6 +110,8 @@ public static class SendCommand
                 StatsJson = result.GetValue(statsJson),
                 ControlTrace = result.GetValue(controlTrace),
                 ControlSocket = result.GetValue(control),
+                StatusListen = result.GetValue(statusListen),
+                StatusTokenFile = result.GetValue(statusTokenFile),
                 Table = result.GetValue(table),
                 ConnectTimeout = result.GetValue(connectTimeout),
                 Duration = result.GetValue(duration),

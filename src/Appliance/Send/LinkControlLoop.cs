@@ -20,6 +20,9 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     /// <summary>The modem behind a link, if it is one (set for <c>--modems</c>): its signal feeds the link's health.</summary>
     public Func<string, ModemLink?> ModemOf { get; init; } = static _ => null;
 
+    /// <summary>Whether the input is being sent (see <see cref="InputGate"/>), for the report.</summary>
+    public Func<bool> Streaming { get; init; } = static () => true;
+
     /// <summary>Where <c>--control-trace</c> rows go (see <see cref="ControlTrace"/>); null: no trace.</summary>
     public TextWriter? Trace { get; init; }
     readonly System.Text.StringBuilder _traceRows = new();
@@ -63,14 +66,29 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     }
 
     /// <summary>Sets the ceiling of the recommendation from another thread; applied at the next tick.</summary>
-    public void RequestMaxBitrate(long bitsPerSecond) => Interlocked.Exchange(ref _requestedMaxBitrate, bitsPerSecond);
+    public void RequestMaxBitrate(long bitsPerSecond) => RequestBitrateLimits(null, bitsPerSecond);
 
+    /// <summary>Sets the range of the recommendation from another thread (null keeps that end); applied at the next tick.</summary>
+    public void RequestBitrateLimits(long? minBitsPerSecond, long? maxBitsPerSecond)
+    {
+        if (minBitsPerSecond is long min and > 0)
+            Interlocked.Exchange(ref _requestedMinBitrate, min);
+        if (maxBitsPerSecond is long max and > 0)
+            Interlocked.Exchange(ref _requestedMaxBitrate, max);
+    }
+
+    long _requestedMinBitrate;
     long _requestedMaxBitrate;
 
     void Tick(long now)
     {
-        if (Interlocked.Exchange(ref _requestedMaxBitrate, 0) is long max and > 0)
-            controller.SetBitrateLimits(controller.Options.MinBitrateBps, max);
+        long requestedMin = Interlocked.Exchange(ref _requestedMinBitrate, 0);
+        long requestedMax = Interlocked.Exchange(ref _requestedMaxBitrate, 0);
+        if (requestedMin > 0 || requestedMax > 0)
+        {
+            controller.SetBitrateLimits(requestedMin > 0 ? requestedMin : controller.Options.MinBitrateBps,
+                requestedMax > 0 ? requestedMax : controller.Options.MaxBitrateBps);
+        }
         var links = sender.Links;
         FollowLinkChanges(links);
         var observations = new (string, LinkObservation)[links.Length];
@@ -245,6 +263,9 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             T = Math.Round((now - _startNanos) / (double)MonotonicClock.NanosPerSecond, 3),
             BitrateBps = (long)SourceBitrate(),
             RecommendedBitrateBps = (long)decision.RecommendedBitrateBps,
+            MinBitrateBps = (long)controller.Options.MinBitrateBps,
+            MaxBitrateBps = (long)controller.Options.MaxBitrateBps,
+            Streaming = Streaming(),
             Links = links,
             Totals = new TotalsReport
             {

@@ -24,6 +24,10 @@ public sealed record SendOptions
     public string? ControlTrace { get; init; }
     public string? ControlSocket { get; init; }
     public bool Table { get; init; }
+    /// <summary>ADDR:PORT of the status API and web page (e.g. 127.0.0.1:8080); null: no status server.</summary>
+    public string? StatusListen { get; init; }
+    /// <summary>File holding the token clients on other machines must show; required for a non-loopback <see cref="StatusListen"/>.</summary>
+    public string? StatusTokenFile { get; init; }
     /// <summary>How long to wait at start for any link's receiver to answer; zero waits forever. Null: 10 s, or forever with modems (they may take a minute to connect at boot).</summary>
     public TimeSpan? ConnectTimeout { get; init; }
     /// <summary>Links come from ModemManager's modems; <see cref="Outputs"/> is the one receiver URL they are made from.</summary>

@@ -7,6 +7,7 @@ using Ristbond.Ingest;
 using Ristbond.Modems;
 using Ristbond.Platform;
 using Ristbond.Rist;
+using Ristbond.Web;
 
 namespace Ristbond.Appliance.Send;
 
@@ -15,7 +16,7 @@ namespace Ristbond.Appliance.Send;
 /// a receiver, stream until stopped (signal, end of a file, --duration, or a fatal error), then let the last
 /// retransmissions go out and close. Returns the process exit code.
 /// </summary>
-public sealed class SendSession : IControlTarget, IDisposable
+public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
 {
     /// <summary>
     /// After the input ends or a stop is asked for, the sender stays up this long so packets lost just before can
@@ -34,6 +35,7 @@ public sealed class SendSession : IControlTarget, IDisposable
     TsSource? _source;
     RistSender? _sender;
     LinkControlLoop? _loop;
+    InputGate? _gate;
     Exception? _fatal;
 
     public SendSession(SendOptions options, ILogger log)
@@ -54,10 +56,16 @@ public sealed class SendSession : IControlTarget, IDisposable
         // Everything that can be checked without a receiver is checked before anything is printed or sent.
         foreach (RistUrl url in urls)
             url.ResolveReceiver();
+        StatusListenOptions? statusListen = _options.StatusListen is string listen ? StatusListenOptions.Create(listen, _options.StatusTokenFile) : null;
+        if (statusListen is null && _options.StatusTokenFile is not null)
+            throw new RistbondException($"{StatusListenOptions.TokenFileOption} needs {StatusListenOptions.ListenOption}");
         _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log));
         _ = RistLibrary.Version;
+        // Before anything is sent: a status port in use stops the start with one line, like any other bad input.
+        StatusServer? status = statusListen is null ? null : Own(StatusServer.Start(statusListen, this, _log));
 
         _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
+        _gate = new InputGate(_sender);
         if (!_options.Modems)
         {
             foreach (RistUrl url in urls)
@@ -88,6 +96,7 @@ public sealed class SendSession : IControlTarget, IDisposable
         {
             ModemOf = modemLinks is null ? static _ => null : modemLinks.Find,
             Trace = _options.ControlTrace is string tracePath ? Own(OpenTrace(tracePath)) : null,
+            Streaming = () => _gate.IsOpen,
         };
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
         StatsTable? table = _options.Table ? new StatsTable() : null;
@@ -95,6 +104,7 @@ public sealed class SendSession : IControlTarget, IDisposable
         {
             stats?.Write(report);
             table?.Render(report);
+            status?.Publish(JsonSerializer.SerializeToUtf8Bytes(report, StatsJsonContext.Default.StatsReport));
         };
         StartThread("link-control", () => _loop.Run(_stop.Token));
         if (modemLinks is not null)
@@ -111,7 +121,7 @@ public sealed class SendSession : IControlTarget, IDisposable
         var inputDone = new ManualResetEventSlim();
         StartThread("input", () =>
         {
-            _source.Run(_sender, _stopInput.Token);
+            _source.Run(_gate, _stopInput.Token);
             inputDone.Set();
         });
 
@@ -248,6 +258,25 @@ public sealed class SendSession : IControlTarget, IDisposable
 
     string IControlTarget.StatsJson() =>
         _loop?.Latest is StatsReport report ? JsonSerializer.Serialize(report, StatsJsonContext.Default.StatsReport) : "{}";
+
+    // IStreamControl: the status server's request threads call these.
+
+    void IStreamControl.SetStreaming(bool streaming)
+    {
+        InputGate gate = _gate ?? throw new RistbondException("streaming: the sender is still starting");
+        if (gate.IsOpen == streaming)
+            return;
+        gate.IsOpen = streaming;
+        _log.LogInformation(streaming ? "streaming resumed: sending {Input} again" : "streaming stopped: {Input} is dropped, the links stay up", _source!.Name);
+    }
+
+    void IStreamControl.SetBitrateLimits(long? minBps, long? maxBps)
+    {
+        if (_options.StaticWeights)
+            throw new RistbondException("bitrate limits: --static-weights runs without the control loop that keeps them");
+        LinkControlLoop loop = _loop ?? throw new RistbondException("bitrate limits: the sender is still starting");
+        loop.RequestBitrateLimits(minBps, maxBps);
+    }
 
     public void Dispose()
     {

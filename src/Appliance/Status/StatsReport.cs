@@ -16,6 +16,11 @@ public sealed record StatsReport
     public required long BitrateBps { get; init; }
     /// <summary>The bitrate the links can carry now, with headroom: what the encoder should be set to.</summary>
     public required long RecommendedBitrateBps { get; init; }
+    /// <summary>The range the recommendation is kept in (--min-bitrate/--max-bitrate, or as last set live).</summary>
+    public required long MinBitrateBps { get; init; }
+    public required long MaxBitrateBps { get; init; }
+    /// <summary>False while streaming is stopped (the status page's stop): the input is dropped, the links stay up.</summary>
+    public required bool Streaming { get; init; }
     public required IReadOnlyList<LinkReport> Links { get; init; }
     public required TotalsReport Totals { get; init; }
     /// <summary>What happened since the last line (congestion-control, bandwidth-available); absent when nothing did.</summary>
