@@ -10,12 +10,15 @@ namespace Ristbond.Appliance.Cli;
 /// </summary>
 public static class RistbondCli
 {
-    public static int Run(string[] args, TextWriter? error = null)
+    public static int Run(string[] args, TextWriter? error = null, TextWriter? output = null)
     {
         error ??= Console.Error;
+        output ??= Console.Out;
         var root = new RootCommand("ristbond: one RIST flow over several links (cellular bonding), for any standard RIST receiver.")
         {
             SendCommand.Create(),
+            ServiceCommands.CreateRun(),
+            ServiceCommands.CreateConfig(),
             ModemsCommand.Create(),
             BenchCommand.Create(),
         };
@@ -30,7 +33,7 @@ public static class RistbondCli
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error, Output = output });
         }
         catch (RistbondException e)
         {

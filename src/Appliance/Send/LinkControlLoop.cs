@@ -65,12 +65,29 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     /// <summary>Sets the ceiling of the recommendation from another thread; applied at the next tick.</summary>
     public void RequestMaxBitrate(long bitsPerSecond) => Interlocked.Exchange(ref _requestedMaxBitrate, bitsPerSecond);
 
+    /// <summary>Sets both ends of the recommendation's range from another thread (a configuration reload); applied at the next tick.</summary>
+    public void RequestBitrateLimits(long minBitsPerSecond, long maxBitsPerSecond)
+    {
+        Interlocked.Exchange(ref _requestedMinBitrate, minBitsPerSecond);
+        Interlocked.Exchange(ref _requestedMaxBitrate, maxBitsPerSecond);
+    }
+
+    /// <summary>
+    /// Called at the end of every tick, on the loop's thread, with the tick's time: the service's systemd watchdog
+    /// pings come from here, so they stop when this loop hangs.
+    /// </summary>
+    public Action<long>? Ticked { get; init; }
+
     long _requestedMaxBitrate;
+    long _requestedMinBitrate;
 
     void Tick(long now)
     {
         if (Interlocked.Exchange(ref _requestedMaxBitrate, 0) is long max and > 0)
-            controller.SetBitrateLimits(controller.Options.MinBitrateBps, max);
+        {
+            long min = Interlocked.Exchange(ref _requestedMinBitrate, 0);
+            controller.SetBitrateLimits(min > 0 ? min : controller.Options.MinBitrateBps, max);
+        }
         var links = sender.Links;
         FollowLinkChanges(links);
         var observations = new (string, LinkObservation)[links.Length];
@@ -104,6 +121,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             Volatile.Write(ref _latest, report);
             Reported?.Invoke(report);
         }
+        Ticked?.Invoke(now);
     }
 
     void WriteTrace(long now, double sourceBps, BondingDecision decision)

@@ -33,5 +33,11 @@ public sealed record SendOptions
     /// <summary>Stop after this long (benchmarks, tests); null runs until stopped.</summary>
     public TimeSpan? Duration { get; init; }
     public uint FlowId { get; init; }
+    /// <summary>ADDRESS:PORT of the HTTP status API and web page (<c>--status-listen</c>); null: off.</summary>
+    public string? StatusListen { get; init; }
+    /// <summary>File holding the status API's token for clients outside localhost (<c>--status-token-file</c>); null: none.</summary>
+    public string? StatusTokenFile { get; init; }
+    /// <summary>The board profile (JSON) mapping LEDs and GPIO lines to roles (<c>--board-profile</c>); null: no LEDs.</summary>
+    public string? BoardProfile { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }
