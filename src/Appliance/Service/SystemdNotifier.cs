@@ -44,6 +44,9 @@ public sealed class SystemdNotifier : IDisposable
         return new SystemdNotifier(socket, watchdogNanos);
     }
 
+    /// <summary>For tests: a notifier for this socket ('/path' or '@abstract') and watchdog interval.</summary>
+    internal static SystemdNotifier Create(string? socketPath, long watchdogNanos) => new(socketPath, watchdogNanos);
+
     /// <summary>True under systemd (a notification socket is set).</summary>
     public bool Enabled => _socket is not null;
 
