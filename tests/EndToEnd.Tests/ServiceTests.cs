@@ -70,7 +70,7 @@ public sealed class ServiceTests
         service.Process.Hangup();
         Assert.True(service.WaitForLog("keeping the running configuration", TimeSpan.FromSeconds(5)), "no word about the bad file\n" + service.Transcript());
         string complaint = Assert.Single(service.Process.Stderr, l => l.Contains("configuration reload:", StringComparison.Ordinal));
-        Assert.Contains($"{service.ConfigPath}:3: $.receiver.url 'udp://127.0.0.1:1': only rist:// URLs can be bonded", complaint, StringComparison.Ordinal);
+        Assert.Contains($"{service.ConfigPath}:2: $.receiver.url 'udp://127.0.0.1:1': only rist:// URLs can be bonded", complaint, StringComparison.Ordinal);
         Assert.True(service.Notify.WaitFor("RELOADING=1", TimeSpan.FromSeconds(2), hup) && service.Notify.WaitFor("READY=1", TimeSpan.FromSeconds(2), hup),
             "no RELOADING=1/READY=1 around the reload\n" + service.Transcript());
         Thread.Sleep(TimeSpan.FromSeconds(2));

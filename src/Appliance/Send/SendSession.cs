@@ -132,12 +132,13 @@ public sealed class SendSession : IControlTarget, Config.ILiveConfigTarget, IDis
             inputDone.Set();
         });
 
-        WaitHandle.WaitAny([_stopInput.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan);
+        // Which came first decides what is said: a signal also ends the input, a moment later.
+        bool inputEnded = WaitHandle.WaitAny([_stopInput.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan) == 1;
         _stopInput.Cancel();
         Stopping?.Invoke();
         if (_fatal is null)
         {
-            _log.LogInformation(inputDone.IsSet ? "input {Input} ended; letting retransmissions finish" : "stopping: letting retransmissions finish", _source.Name);
+            _log.LogInformation(inputEnded ? "input {Input} ended; letting retransmissions finish" : "stopping: letting retransmissions finish", _source.Name);
             _stop.Token.WaitHandle.WaitOne(DrainMs);
         }
         return Finish();

@@ -58,7 +58,12 @@ public static class ServiceHost
                 systemd.Stopping();
             },
             Ticked = systemd.WatchdogTick,
-            Reported = report => systemd.Status(StatusLine(report)),
+            // Once stopping, the status says so; the last reports' rates would only mislead.
+            Reported = report =>
+            {
+                if (!stopReloads.IsCancellationRequested)
+                    systemd.Status(StatusLine(report));
+            },
         };
         systemd.Status($"waiting for a receiver to answer ({options.Outputs.Count} link(s))");
 
