@@ -17,6 +17,8 @@ public static class RistbondCli
         var root = new RootCommand("ristbond: one RIST flow over several links (cellular bonding), for any standard RIST receiver.")
         {
             SendCommand.Create(),
+            ServiceCommands.CreateRun(),
+            ServiceCommands.CreateConfig(),
             ModemsCommand.Create(),
             CheckTsCommand.Create(),
             BenchCommand.Create(),
@@ -32,7 +34,7 @@ public static class RistbondCli
         }
         try
         {
-            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output });
+            return parsed.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Error = error, Output = output });
         }
         catch (RistbondException e)
         {

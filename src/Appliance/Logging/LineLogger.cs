@@ -8,16 +8,30 @@ namespace Ristbond.Appliance.Logging;
 /// Synchronous on purpose: a service that logs a few lines a second needs no queue thread that can lose its last words.
 /// Level filtering is the logger factory's job.
 /// </summary>
-public sealed class LineLoggerProvider(TextWriter? output = null) : ILoggerProvider
+public sealed class LineLoggerProvider(TextWriter? output = null, bool? journal = null) : ILoggerProvider
 {
     readonly TextWriter _output = output ?? Console.Error;
-    readonly bool _journal = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is not null;
+    readonly bool _journal = journal ?? StderrIsJournal(Environment.GetEnvironmentVariable("JOURNAL_STREAM"), new FileInfo("/proc/self/fd/2").LinkTarget);
     readonly Lock _lock = new();
 
-    public static ILoggerFactory CreateFactory(LogLevel minimum, TextWriter? output = null) =>
-        LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(new LineLoggerProvider(output)));
+    public static ILoggerFactory CreateFactory(LogLevel minimum, TextWriter? output = null, bool? journal = null) =>
+        LoggerFactory.Create(builder => builder.SetMinimumLevel(minimum).AddProvider(new LineLoggerProvider(output, journal)));
 
     public ILogger CreateLogger(string categoryName) => new LineLogger(this);
+
+    /// <summary>
+    /// systemd.exec(5): JOURNAL_STREAM is "device:inode" of the socket systemd connected stderr to. A program started
+    /// from a service (or a shell inside one) inherits the variable with another stderr, so the inode is compared
+    /// with what stderr is (<paramref name="stderrTarget"/>, the link /proc/self/fd/2: "socket:[inode]").
+    /// When stderr cannot be looked at, the variable is trusted.
+    /// </summary>
+    internal static bool StderrIsJournal(string? journalStream, string? stderrTarget)
+    {
+        if (string.IsNullOrEmpty(journalStream))
+            return false;
+        int colon = journalStream.IndexOf(':');
+        return stderrTarget is null || colon < 0 || stderrTarget == $"socket:[{journalStream[(colon + 1)..]}]";
+    }
 
     public void Dispose()
     {

@@ -77,8 +77,14 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             Interlocked.Exchange(ref _requestedMaxBitrate, max);
     }
 
-    long _requestedMinBitrate;
+    /// <summary>
+    /// Called at the end of every tick, on the loop's thread, with the tick's time: the service's systemd watchdog
+    /// pings come from here, so they stop when this loop hangs.
+    /// </summary>
+    public Action<long>? Ticked { get; init; }
+
     long _requestedMaxBitrate;
+    long _requestedMinBitrate;
 
     void Tick(long now)
     {
@@ -122,6 +128,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             Volatile.Write(ref _latest, report);
             Reported?.Invoke(report);
         }
+        Ticked?.Invoke(now);
     }
 
     void WriteTrace(long now, double sourceBps, BondingDecision decision)

@@ -37,5 +37,7 @@ public sealed record SendOptions
     /// <summary>Stop after this long (benchmarks, tests); null runs until stopped.</summary>
     public TimeSpan? Duration { get; init; }
     public uint FlowId { get; init; }
+    /// <summary>The board profile (JSON) mapping LEDs and GPIO lines to roles (<c>--board-profile</c>); null: no LEDs.</summary>
+    public string? BoardProfile { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

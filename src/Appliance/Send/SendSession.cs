@@ -16,7 +16,7 @@ namespace Ristbond.Appliance.Send;
 /// a receiver, stream until stopped (signal, end of a file, --duration, or a fatal error), then let the last
 /// retransmissions go out and close. Returns the process exit code.
 /// </summary>
-public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
+public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveConfigTarget, IDisposable
 {
     /// <summary>
     /// After the input ends or a stop is asked for, the sender stays up this long so packets lost just before can
@@ -43,6 +43,17 @@ public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
         _options = options;
         _log = log;
     }
+
+    // What a supervisor (the service: systemd) is told. Each runs on the thread named, and must be quick.
+
+    /// <summary>Once, on the main thread, when a receiver has answered and the input starts: streaming.</summary>
+    public Action? Streaming { get; init; }
+    /// <summary>Once, on the main thread, when a stop was asked for (signal, --duration, end of input) and draining begins.</summary>
+    public Action? Stopping { get; init; }
+    /// <summary>At the end of each control-loop tick (10 per second), on its thread, with the tick's monotonic time.</summary>
+    public Action<long>? Ticked { get; init; }
+    /// <summary>Each stats report (once a second), on the control loop's thread.</summary>
+    public Action<StatsReport>? Reported { get; init; }
 
     public int Run()
     {
@@ -97,6 +108,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
             ModemOf = modemLinks is null ? static _ => null : modemLinks.Find,
             Trace = _options.ControlTrace is string tracePath ? Own(OpenTrace(tracePath)) : null,
             Streaming = () => _gate.IsOpen,
+            Ticked = Ticked,
         };
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
         StatsTable? table = _options.Table ? new StatsTable() : null;
@@ -105,6 +117,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
             stats?.Write(report);
             table?.Render(report);
             status?.Publish(JsonSerializer.SerializeToUtf8Bytes(report, StatsJsonContext.Default.StatsReport));
+            Reported?.Invoke(report);
         };
         StartThread("link-control", () => _loop.Run(_stop.Token));
         if (modemLinks is not null)
@@ -116,8 +129,12 @@ public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
         if (!WaitForReceiver(urls))
+        {
+            Stopping?.Invoke();
             return Finish();
+        }
         _log.LogInformation("sending {Input} over {Count} link(s)", _source.Name, _sender.Links.Length);
+        Streaming?.Invoke();
         var inputDone = new ManualResetEventSlim();
         StartThread("input", () =>
         {
@@ -125,11 +142,13 @@ public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
             inputDone.Set();
         });
 
-        WaitHandle.WaitAny([_stopInput.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan);
+        // Which came first decides what is said: a signal also ends the input, a moment later.
+        bool inputEnded = WaitHandle.WaitAny([_stopInput.Token.WaitHandle, inputDone.WaitHandle], _options.Duration ?? Timeout.InfiniteTimeSpan) == 1;
         _stopInput.Cancel();
+        Stopping?.Invoke();
         if (_fatal is null)
         {
-            _log.LogInformation(inputDone.IsSet ? "input {Input} ended; letting retransmissions finish" : "stopping: letting retransmissions finish", _source.Name);
+            _log.LogInformation(inputEnded ? "input {Input} ended; letting retransmissions finish" : "stopping: letting retransmissions finish", _source.Name);
             _stop.Token.WaitHandle.WaitOne(DrainMs);
         }
         return Finish();
@@ -255,6 +274,15 @@ public sealed class SendSession : IControlTarget, IStreamControl, IDisposable
         test.BitrateBps = bitsPerSecond;
         _log.LogInformation("testsrc: bit rate set to {Rate}", Units.FormatBitrate(bitsPerSecond));
     }
+
+    // ILiveConfigTarget: the service's configuration reload calls these on its own thread.
+
+    string Config.ILiveConfigTarget.AddLink(string url) => ((IControlTarget)this).AddLink(url);
+
+    void Config.ILiveConfigTarget.RemoveLink(string name) => ((IControlTarget)this).RemoveLink(name);
+
+    void Config.ILiveConfigTarget.SetBitrateLimits(long minBitsPerSecond, long maxBitsPerSecond) =>
+        _loop!.RequestBitrateLimits(minBitsPerSecond, maxBitsPerSecond);
 
     string IControlTarget.StatsJson() =>
         _loop?.Latest is StatsReport report ? JsonSerializer.Serialize(report, StatsJsonContext.Default.StatsReport) : "{}";

@@ -58,6 +58,9 @@ public sealed partial class ChildProcess : IDisposable
 
     public void Terminate() => Signal(15);
 
+    /// <summary>SIGHUP, as systemctl reload sends it to ristbond run.</summary>
+    public void Hangup() => Signal(1);
+
     void Signal(int signal)
     {
         if (!_process.HasExited)
