@@ -101,8 +101,8 @@ public sealed class SysfsLed : IIndicator
         string path = Path.Combine(_directory, attribute);
         try
         {
-            // Open, never create: a sysfs attribute that is not there is an error, not a new file.
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1);
+            // Truncate (O_TRUNC, as a shell redirection does), never create: a missing sysfs attribute is an error, not a new file.
+            using var stream = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.ReadWrite, 1);
             stream.Write(System.Text.Encoding.ASCII.GetBytes(value));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -6,7 +6,8 @@ namespace Ristbond.Board.Profile;
 /// What an integrator writes once per board (board/&lt;board&gt;/board-profile.json, schema in src/Board/README.md):
 /// which LED or GPIO line plays which role, which modem sits in which slot, and how a modem that stays failed is
 /// power-cycled. Parsed with System.Text.Json source generation (<see cref="BoardProfileJsonContext"/>), snake_case,
-/// unknown keys refused so a typo is an error rather than a silently dark LED.
+/// unknown keys refused so a typo is an error rather than a silently dark LED. Properties with a default have
+/// setters, not init: the source generator would reset an absent init-only property to null/0, not keep its default.
 /// </summary>
 public sealed record BoardProfile
 {
@@ -16,10 +17,10 @@ public sealed record BoardProfile
     public IndicatorSpec? Streaming { get; init; }
     /// <summary>On for a fatal error (left on when ristbond exits because of one), or when no link has carried the stream for <see cref="ErrorAfterNoLinkS"/>.</summary>
     public IndicatorSpec? Error { get; init; }
-    public IReadOnlyList<SlotSpec> Slots { get; init; } = [];
-    public PowerCycleSpec PowerCycle { get; init; } = new();
+    public IReadOnlyList<SlotSpec> Slots { get; set; } = [];
+    public PowerCycleSpec PowerCycle { get; set; } = new();
     /// <summary>Seconds without any link carrying the stream before the error indicator lights.</summary>
-    public double ErrorAfterNoLinkS { get; init; } = 10;
+    public double ErrorAfterNoLinkS { get; set; } = 10;
 }
 
 /// <summary>
@@ -82,11 +83,11 @@ public sealed record PowerCycleSpec
 {
     /// <summary>Seconds a slot stays failed (modem absent or FAILED, or its link not carrying while another does) before its power is cut.
     /// Longer than ModemManager re-enabling a stuck modem (2 min), which is tried first.</summary>
-    public double AfterS { get; init; } = 180;
+    public double AfterS { get; set; } = 180;
     /// <summary>Seconds the power stays off.</summary>
-    public double OffS { get; init; } = 5;
+    public double OffS { get; set; } = 5;
     /// <summary>The wait before the next cycle doubles after each one that did not help, up to this.</summary>
-    public double MaxAfterS { get; init; } = 3600;
+    public double MaxAfterS { get; set; } = 3600;
 }
 
 [JsonSourceGenerationOptions(

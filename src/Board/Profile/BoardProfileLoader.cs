@@ -34,7 +34,11 @@ public static class BoardProfileLoader
             int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
             if (cut > 0)
                 message = message[..cut];
-            string where = e.LineNumber is long line ? $"line {line + 1}, {e.Path ?? "$"}" : e.Path ?? "$";
+            // A syntax error's position is exact; a mapping error's is where the document ends: find its path instead.
+            bool syntax = e.InnerException is JsonException;
+            int? line = !syntax && e.Path is string at && JsonLocation.LineOf(json, at) is int found ? found
+                : e.LineNumber is long reported ? (int)reported + 1 : null;
+            string where = line is int l ? $"line {l}, {e.Path ?? "$"}" : e.Path ?? "$";
             throw new RistbondException($"board profile {path}: {where}: {message}");
         }
         if (profile is null)
