@@ -9,9 +9,10 @@ namespace Ristbond.Board;
 /// <summary>
 /// The board's LEDs and power lines while ristbond runs: opened from a profile (a missing device is an error naming
 /// the profile, the role and the device, or a warning for a role marked optional), fed with <see cref="Post"/> from
-/// the control loop's reports, and driven by its own thread, <c>board</c>, every 50 ms (software blinking and power
-/// cycling need a clock; the devices are written only when what they show changes). On dispose every indicator goes
-/// off and every line is released, except the error indicator after <see cref="Fault"/>, which an LED keeps lit.
+/// the control loop's reports, and driven by <see cref="Run"/> on a thread of the owner's, every 50 ms (software
+/// blinking and power cycling need a clock; the devices are written only when what they show changes). On dispose
+/// every indicator goes off and every line is released, except the error indicator after <see cref="Fault"/>,
+/// which an LED keeps lit.
 /// </summary>
 public sealed class BoardService : IDisposable
 {
@@ -26,8 +27,7 @@ public sealed class BoardService : IDisposable
     readonly IIndicator?[] _slotLeds;
     readonly IGpioLine?[] _power;
     readonly PowerCyclePolicy[] _policies;
-    readonly CancellationTokenSource _stop = new();
-    Thread? _thread;
+    string? _lastWriteError;
     BoardInput _input = BoardInput.Nothing;
     int _faulted;
 
@@ -71,23 +71,29 @@ public sealed class BoardService : IDisposable
     /// <summary>The latest links and modems. Any thread; costs one reference write.</summary>
     public void Post(BoardInput input) => Volatile.Write(ref _input, input);
 
-    /// <summary>A fatal error: the error indicator lights at once and stays lit after exit (on an LED).</summary>
-    public void Fault()
-    {
-        if (Interlocked.Exchange(ref _faulted, 1) == 0 && _thread is null)
-            Tick(MonotonicClock.NowNanos);
-    }
+    /// <summary>A fatal error: the error indicator lights at the next tick, or at dispose, and stays lit after exit (on an LED).</summary>
+    public void Fault() => Volatile.Write(ref _faulted, 1);
 
-    public void Start()
+    /// <summary>
+    /// The board loop, until cancelled. A device that stops taking writes (an LED unbound, a chip gone) is logged once
+    /// and the stream goes on: indicators are not worth a broadcast. Anything else is a bug and ends the loop.
+    /// </summary>
+    public void Run(CancellationToken cancellation)
     {
-        _thread = new Thread(Run) { Name = "board", IsBackground = true };
-        _thread.Start();
-    }
-
-    void Run()
-    {
-        while (!_stop.Token.WaitHandle.WaitOne(TickMs))
-            Tick(MonotonicClock.NowNanos);
+        while (!cancellation.WaitHandle.WaitOne(TickMs))
+        {
+            try
+            {
+                Tick(MonotonicClock.NowNanos);
+                _lastWriteError = null;
+            }
+            catch (RistbondException e)
+            {
+                if (e.Message != _lastWriteError)
+                    _log.LogError("board: {Error}", e.Message);
+                _lastWriteError = e.Message;
+            }
+        }
     }
 
     /// <summary>One step of the board: decide, show, cycle power. Internal: tests call it with simulated time.</summary>
@@ -167,11 +173,6 @@ public sealed class BoardService : IDisposable
             line?.Dispose();
     }
 
-    public void Dispose()
-    {
-        _stop.Cancel();
-        _thread?.Join(TimeSpan.FromSeconds(1));
-        ReleaseAll(keepError: Volatile.Read(ref _faulted) != 0);
-        _stop.Dispose();
-    }
+    /// <summary>Call after <see cref="Run"/> has returned: the devices are not shared with it.</summary>
+    public void Dispose() => ReleaseAll(keepError: Volatile.Read(ref _faulted) != 0);
 }

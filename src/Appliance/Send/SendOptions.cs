@@ -30,6 +30,8 @@ public sealed record SendOptions
     public bool Modems { get; init; }
     /// <summary>Connect modems that are not connected with this APN (and PIN, user, password); null leaves connecting to others.</summary>
     public Modems.AutoConnectOptions? AutoConnect { get; init; }
+    /// <summary>A board profile (src/Board/README.md): LEDs and modem power lines follow the links; null: no board indicators.</summary>
+    public string? BoardProfile { get; init; }
     /// <summary>Stop after this long (benchmarks, tests); null runs until stopped.</summary>
     public TimeSpan? Duration { get; init; }
     public uint FlowId { get; init; }
