@@ -82,10 +82,20 @@ public sealed class BoardServiceTests : IDisposable
             board.Tick(0);
             Assert.Equal("off", _sys.Shown("board:red:error"));
             board.Fault();
+            board.Tick(S / 20);
             Assert.Equal("on", _sys.Shown("board:red:error"));
         }
         Assert.Equal("on", _sys.Shown("board:red:error"));
         Assert.Equal("off", _sys.Shown("board:green:stream"));
+    }
+
+    [Fact]
+    public void A_fault_before_the_loop_ever_ran_still_leaves_the_error_LED_lit()
+    {
+        _sys.Add("board:red:error");
+        using (BoardService board = Open(new BoardProfile { Error = new IndicatorSpec { Led = "board:red:error" } }))
+            board.Fault();
+        Assert.Equal("on", _sys.Shown("board:red:error"));
     }
 
     [Fact]
