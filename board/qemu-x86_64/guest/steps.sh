@@ -4,7 +4,7 @@
 # session: when it overruns, init kills it and every process it started.
 
 # The order the steps run in.
-STEPS="machine vicodec vim2m gpio_sim netem leds"
+STEPS="machine vicodec vim2m gpio_sim netem leds ristbond_board"
 
 # The verdict is one line: newlines in a reason (a command's output) become spaces.
 pass() { echo "PASS $*" | tr '\n' ' ' >"$VERDICT_FILE"; exit 0; }
@@ -130,4 +130,68 @@ step_leds() {
   kill $holder
   [ "$max" = 255 ] || fail "$led max_brightness $max (want 255)"
   pass "/sys/class/leds/$led (uleds) took the timer and pattern triggers"
+}
+
+# Makes an LED class device NAME through /dev/uleds, held by a background process that lives $2 seconds.
+make_uled() {
+  { printf '%s' "$1"; head -c $((64 - ${#1})) /dev/zero; printf '\377\000\000\000'; } >"/tmp/uleds-$1"
+  { dd if="/tmp/uleds-$1" bs=68 count=1 2>/dev/null; exec sleep "$2"; } >/dev/uleds 2>/dev/null </dev/null &
+  for _ in 1 2 3 4 5 6 7 8 9 10; do [ -d "/sys/class/leds/$1" ] && return 0; sleep 0.2; done
+  return 1
+}
+
+# The active trigger of an LED ("none", "timer", …).
+led_trigger() { sed 's/.*\[\([^]]*\)\].*/\1/' "/sys/class/leds/$1/trigger"; }
+
+# (f) The board profile (board-profile.json, copied to /lib/board) on real kernel devices: the NativeAOT ristbond
+# sends testsrc over two links, lte1 to a ristreceiver and lte2 to a port nobody answers on; the profile's LEDs are
+# uleds devices and its lines are gpio-sim lines of a chip labelled ristbond-sim (found by label). Read back from the
+# kernel while it runs: the streaming and lte1 LEDs solid, lte2's LED (a plain line) blinking, the error line low,
+# lte1's power line held high and lte2's power line cycled (its link alone is down: 2 s, then off for 1 s); after
+# it exits: the LEDs off and every line released (gpio-sim shows the pull-down again).
+step_ristbond_board() {
+  for part in ristbond librist ristreceiver; do
+    grep -qx "$part" /lib/board/payload || fail "no $part in the board image (./build.sh aot makes ristbond)"
+  done
+  cfg=/sys/kernel/config/gpio-sim/ristbond
+  mkdir "$cfg" "$cfg/bank0" || fail "could not create a gpio-sim device in configfs"
+  echo 8 >"$cfg/bank0/num_lines" && echo ristbond-sim >"$cfg/bank0/label" && echo 1 >"$cfg/live" \
+    || fail "could not set up gpio-sim chip ristbond-sim"
+  lines=/sys/devices/platform/$(cat "$cfg/dev_name")/$(cat "$cfg/bank0/chip_name")
+  line() { cat "$lines/sim_gpio$1/value"; }
+  make_uled board:green:stream 40 && make_uled board:green:lte1 40 || fail "uleds did not make the profile's LEDs"
+
+  ristreceiver -p 1 -i 'rist://@0.0.0.0:6000' -o udp://127.0.0.1:7000 >/tmp/receiver.log 2>&1 &
+  receiver=$!
+  ristbond send -i testsrc --bitrate 1M -o 'rist://127.0.0.1:6000?name=lte1' -o 'rist://127.0.0.1:6002?name=lte2' \
+    --board-profile /lib/board/board-profile.json --duration 9 >/tmp/ristbond.log 2>&1 &
+  sender=$!
+
+  # Sample every 0.1 s while it runs: "power1 power2 led2 error stream-trigger stream lte1-trigger lte1".
+  : >/tmp/samples
+  while kill -0 $sender 2>/dev/null; do
+    echo "$(line 3) $(line 4) $(line 2) $(line 0) $(led_trigger board:green:stream) $(cat /sys/class/leds/board:green:stream/brightness)" \
+      "$(led_trigger board:green:lte1) $(cat /sys/class/leds/board:green:lte1/brightness)" >>/tmp/samples
+    sleep 0.1
+  done
+  wait $sender
+  code=$?
+  kill $receiver 2>/dev/null
+  cat /tmp/ristbond.log
+  echo "samples: $(wc -l </tmp/samples); middle: $(sed -n '40p' /tmp/samples)"
+  after="$(line 0)$(line 2)$(line 3)$(line 4) $(cat /sys/class/leds/board:green:stream/brightness) $(cat /sys/class/leds/board:green:lte1/brightness)"
+
+  [ "$code" = 0 ] || fail "ristbond send exited $code: $(tail -n 3 /tmp/ristbond.log)"
+  # Changes of a column, repeats dropped: "1 0 1".
+  changes() { cut -d' ' -f"$1" /tmp/samples | uniq | tr '\n' ' ' | sed 's/ $//'; }
+  power1=$(changes 1) power2=$(changes 2) led2=$(changes 3) error=$(changes 4)
+  echo "power lte1: $power1; power lte2: $power2; lte2 LED: $led2; error: $error"
+  grep -q '^1 [01] [01] 0 none 255 none 255$' /tmp/samples || fail "never saw streaming and lte1 LEDs solid with lte1 powered and error off"
+  case $power1 in 1|"0 1") ;; *) fail "lte1's power line went $power1 (want held at 1)";; esac
+  case " $power2 " in *" 1 0 1 "*) ;; *) fail "lte2's power line went $power2 (want a cycle 1 0 1)";; esac
+  [ "$(echo "$led2" | wc -w)" -ge 5 ] || fail "lte2's LED line went $led2 (want it blinking)"
+  case $error in 0) ;; *) fail "the error line went $error while lte1 carried the stream";; esac
+  grep -q 'slot lte2: no working modem for 2 s: power off for 1 s' /tmp/ristbond.log || fail "no power-cycle line in ristbond's log"
+  [ "$after" = "0000 0 0" ] || fail "after exit lines 0,2,3,4 read ${after%% *} and the LEDs ${after#* } (want all released/off)"
+  pass "LEDs solid while lte1 carried, lte2's LED blinking ($(echo "$led2" | wc -w) changes), lte2 power $power2, lte1 power held; all off and released after exit"
 }
