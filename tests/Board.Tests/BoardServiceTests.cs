@@ -44,6 +44,10 @@ public sealed class BoardServiceTests : IDisposable
         {
             VirtualGpioLine power1 = _gpio.Find("gpiochip0", 3)!, power2 = _gpio.Find("gpiochip0", 4)!;
             Assert.True(power1.Value && power2.Value); // requested on: starting ristbond never cuts a modem
+            // Seconds before the first report (a slow start): no news is not a failed slot.
+            for (long t = -10 * S; t < 0; t += S / 20)
+                board.Tick(t);
+            Assert.Equal([true], power2.History);
 
             board.Post(new BoardInput([new BoardLink("lte1", LinkState.Connecting, null), new BoardLink("lte2", LinkState.Connecting, null)], null));
             board.Tick(0);

@@ -80,6 +80,17 @@ public sealed class IndicatorLogicTests
     }
 
     [Fact]
+    public void Before_the_first_report_no_slot_is_judged()
+    {
+        var logic = new IndicatorLogic(s_profile);
+        BoardOutputs outputs = logic.Decide(BoardInput.Nothing, 5 * S, fatal: false);
+        Assert.Equal([IndicatorMode.Off, IndicatorMode.Off, IndicatorMode.Off], outputs.Slots);
+        Assert.Equal([false, false, false], outputs.SlotFailed);
+        // A report without the link of a link slot is news: that slot has no link.
+        Assert.Equal([false, false, true], logic.Decide(new BoardInput([new BoardLink("x", LinkState.Live, null)], null), 6 * S, false).SlotFailed);
+    }
+
+    [Fact]
     public void Streaming_is_solid_while_a_link_carries_and_blinks_while_waiting()
     {
         var logic = new IndicatorLogic(s_profile);

@@ -12,5 +12,6 @@ public sealed record BoardLink(string Name, LinkState State, string? ModemPath);
 /// </summary>
 public sealed record BoardInput(IReadOnlyList<BoardLink> Links, IReadOnlyList<ModemSnapshot>? Modems)
 {
+    /// <summary>Before the first report: nothing is known yet, so no slot is judged (a slot is not failed for lack of news).</summary>
     public static readonly BoardInput Nothing = new([], null);
 }

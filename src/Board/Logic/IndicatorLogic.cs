@@ -18,7 +18,8 @@ public sealed record BoardOutputs(IndicatorMode Streaming, IndicatorMode Error, 
 /// <item>Error: on after a fatal error, or when no link has carried the stream for <c>error_after_no_link_s</c>.</item>
 /// </list>
 /// A slot is failed when it has no modem, its modem is FAILED, or its link carries nothing while another link does
-/// (when every link is down the receiver or the network is the likelier culprit, and no modem is to blame).
+/// (when every link is down the receiver or the network is the likelier culprit, and no modem is to blame). Before the
+/// first report (<see cref="BoardInput.Nothing"/>) the slots are dark and none is failed.
 /// </summary>
 public sealed class IndicatorLogic(BoardProfile profile)
 {
@@ -36,7 +37,8 @@ public sealed class IndicatorLogic(BoardProfile profile)
 
         var slots = new IndicatorMode[profile.Slots.Count];
         var failed = new bool[profile.Slots.Count];
-        for (int i = 0; i < slots.Length; i++)
+        bool informed = !ReferenceEquals(input, BoardInput.Nothing);
+        for (int i = 0; i < slots.Length && informed; i++)
         {
             SlotStatus status = SlotStatus.Of(profile.Slots[i].Modem, input);
             slots[i] = SlotMode(status);
