@@ -35,4 +35,29 @@ public sealed class CliTests
         Assert.Equal(2, code);
         Assert.Equal("ristbond: --output 'rist://h:1?weight=x': parameter weight='x' is not a whole number", Assert.Single(lines));
     }
+
+    [Fact]
+    public void A_board_profile_naming_a_missing_LED_fails_with_the_profile_role_and_LED()
+    {
+        string profile = Path.Combine(Path.GetTempPath(), $"ristbond-board-{Environment.ProcessId}.json");
+        File.WriteAllText(profile, """{ "streaming": { "led": "ristbond-test:green:absent" } }""");
+        try
+        {
+            var (code, lines) = Run("send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--board-profile", profile);
+            Assert.Equal(2, code);
+            Assert.Equal($"ristbond: board profile {profile}: streaming: no LED 'ristbond-test:green:absent' in /sys/class/leds", Assert.Single(lines));
+        }
+        finally
+        {
+            File.Delete(profile);
+        }
+    }
+
+    [Fact]
+    public void A_missing_board_profile_is_named()
+    {
+        var (code, lines) = Run("send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--board-profile", "/nonexistent/board.json");
+        Assert.Equal(2, code);
+        Assert.StartsWith("ristbond: board profile /nonexistent/board.json: cannot be read: ", Assert.Single(lines), StringComparison.Ordinal);
+    }
 }

@@ -64,6 +64,8 @@ public sealed class WatcherScenarioTests
         string third = rig.StandIn.AddModem("2", "356938035647777", op: "Free", bearerInterface: "wwan2");
         ModemEvent added = rig.WaitForEvent(e => e.Kind == ModemEventKind.Added && e.Modem!.Path == third, "the third modem's Added event", seen);
         Assert.Equal("7777", added.Modem!.Identity.ImeiLast4);
+        // Modem.Device, the sysfs path board profiles match a slot's USB port against.
+        Assert.Equal("/sys/devices/usb2", added.Modem.Device);
         ModemInventory three = rig.WaitFor(i => i.Modems.Count == 3 && i.Find(third)?.ConnectedBearer is not null, "three modems, the new one connected");
         Assert.Equal("wwan2", three.Find(third)!.ConnectedBearer!.Interface);
 

@@ -72,6 +72,7 @@ public static class SendCommand
             Description = "Stop after this long",
             CustomParser = r => RistbondCli.ParseSeconds(r),
         };
+        var boardProfile = new Option<string?>("--board-profile") { Description = "Board profile (JSON): the LEDs and modem power lines that follow the links" };
         var flowId = new Option<uint>("--flow-id") { Description = "RIST flow id (even number; default: random)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log more, librist's own messages too" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Log warnings and errors only" };
@@ -80,7 +81,7 @@ public static class SendCommand
         {
             input, output, loop, bitrate, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
             statsJson, controlTrace, control, statusListen, statusTokenFile, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
-            verbose, quiet,
+            boardProfile, verbose, quiet,
         };
         command.Validators.Add(result =>
         {
@@ -115,6 +116,7 @@ public static class SendCommand
                 Table = result.GetValue(table),
                 ConnectTimeout = result.GetValue(connectTimeout),
                 Duration = result.GetValue(duration),
+                BoardProfile = result.GetValue(boardProfile),
                 FlowId = result.GetValue(flowId),
                 Modems = result.GetValue(modems),
                 AutoConnect = result.GetValue(apn) is string name

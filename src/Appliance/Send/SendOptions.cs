@@ -34,10 +34,10 @@ public sealed record SendOptions
     public bool Modems { get; init; }
     /// <summary>Connect modems that are not connected with this APN (and PIN, user, password); null leaves connecting to others.</summary>
     public Modems.AutoConnectOptions? AutoConnect { get; init; }
+    /// <summary>A board profile (src/Board/README.md): LEDs and modem power lines follow the links; null: no board indicators.</summary>
+    public string? BoardProfile { get; init; }
     /// <summary>Stop after this long (benchmarks, tests); null runs until stopped.</summary>
     public TimeSpan? Duration { get; init; }
     public uint FlowId { get; init; }
-    /// <summary>The board profile (JSON) mapping LEDs and GPIO lines to roles (<c>--board-profile</c>); null: no LEDs.</summary>
-    public string? BoardProfile { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 }

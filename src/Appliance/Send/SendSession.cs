@@ -36,6 +36,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
     RistSender? _sender;
     LinkControlLoop? _loop;
     InputGate? _gate;
+    Board.BoardService? _board;
     Exception? _fatal;
 
     public SendSession(SendOptions options, ILogger log)
@@ -57,6 +58,26 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
 
     public int Run()
     {
+        try
+        {
+            return RunToEnd();
+        }
+        catch
+        {
+            // Whatever stops ristbond with an error lights the board's error LED, which stays lit after exit.
+            _board?.Fault();
+            throw;
+        }
+    }
+
+    int RunToEnd()
+    {
+        // First, so that any later error (a bad URL, no receiver) shows on the board.
+        if (_options.BoardProfile is string profile)
+        {
+            Board.BoardService board = _board = Own(BoardFeed.Open(profile, _log));
+            StartThread("board", () => board.Run(_stop.Token));
+        }
         List<RistUrl> urls = [.. _options.Outputs.SelectMany(RistUrl.SplitList).Select(u => RistUrl.Parse(u))];
         if (urls.Count == 0)
             throw new RistbondException("--output: give at least one rist:// URL");
@@ -95,10 +116,11 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         double start = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
         var publisher = Own(new BitratePublisher(_source, _options.BitrateCommand, _options.BitrateUdp, _log));
         ModemLinks? modemLinks = null;
+        ModemWatcher? watcher = null;
         if (_options.Modems)
         {
             var watcherOptions = new ModemWatcherOptions { AutoConnect = _options.AutoConnect };
-            ModemWatcher watcher = Own(new ModemWatcher(watcherOptions, _log));
+            watcher = Own(new ModemWatcher(watcherOptions, _log));
             modemLinks = new ModemLinks(watcher, SignalHealth.DefaultStaleAfter(watcherOptions.SignalRateSeconds), urls[0], _sender,
                 name => _loop!.IsLive(name), _log);
             watcher.Start();
@@ -118,6 +140,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
             table?.Render(report);
             status?.Publish(JsonSerializer.SerializeToUtf8Bytes(report, StatsJsonContext.Default.StatsReport));
             Reported?.Invoke(report);
+            _board?.Post(BoardFeed.From(report, _loop.ModemOf, watcher));
         };
         StartThread("link-control", () => _loop.Run(_stop.Token));
         if (modemLinks is not null)
@@ -157,6 +180,8 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
     int Finish()
     {
         _stop.Cancel();
+        if (_fatal is not null)
+            _board?.Fault();
         if (_fatal is RistbondException known)
             throw known;
         if (_fatal is not null)

@@ -54,6 +54,11 @@ internal static class ModemProperties
                 if (ReadString(ref reader, path, "Modem.EquipmentIdentifier", signature, report, out string identifier))
                     modem.Set(ref modem.ImeiLast4, ModemIdentity.LastFourOf(identifier));
                 break;
+            case "Device":
+                // The sysfs path of the modem's USB/PCI device: which physical slot it sits in (board profiles).
+                if (ReadString(ref reader, path, "Modem.Device", signature, report, out string device))
+                    modem.Set(ref modem.Device, NullIfEmpty(device));
+                break;
             case "State":
                 if (Expect(path, "Modem.State", "i", signature, report) && reader.TryReadInt32(out int state))
                     modem.SetState((ModemState)state, nowNanos);

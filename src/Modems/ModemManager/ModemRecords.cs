@@ -13,6 +13,7 @@ internal sealed class ModemRecord(string path, long createdNanos)
     public string? Manufacturer;
     public string? Model;
     public string? ImeiLast4;
+    public string? Device;
     public ModemState State;
     public long StateSinceNanos = createdNanos;
     public ModemStateFailedReason FailedReason;
@@ -77,6 +78,7 @@ internal sealed class ModemRecord(string path, long createdNanos)
         {
             Path = Path,
             Identity = new ModemIdentity(Manufacturer, Model, ImeiLast4),
+            Device = Device,
             State = State,
             StateSinceNanos = StateSinceNanos,
             FailedReason = FailedReason,

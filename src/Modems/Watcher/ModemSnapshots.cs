@@ -9,6 +9,8 @@ public sealed record ModemSnapshot
     /// <summary>ModemManager's object path for the modem (changes when the modem is re-plugged or ModemManager restarts).</summary>
     public required string Path { get; init; }
     public required ModemIdentity Identity { get; init; }
+    /// <summary>Modem.Device: the sysfs path of the modem's USB or PCI device (…/usb2/2-1), which says the physical slot; null when unknown.</summary>
+    public string? Device { get; init; }
     public ModemState State { get; init; }
     /// <summary>When <see cref="State"/> last changed, on the monotonic clock (ns).</summary>
     public long StateSinceNanos { get; init; }
