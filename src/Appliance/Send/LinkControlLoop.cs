@@ -153,7 +153,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     public static double ConfiguredWeight(RistLink link) =>
         link.Url["weight"] is string text && uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint weight) ? weight : 1;
 
-    double SourceBitrate() => source is TestSource test ? test.BitrateBps : _lastInputBps;
+    double SourceBitrate() => source is IBitrateFollower follower ? follower.BitrateBps : _lastInputBps;
 
     double _lastInputBps;
 
@@ -259,6 +259,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
                 WriteErrors = sender.WriteErrors,
             },
             Events = events,
+            Encoder = source is VideoTsSource video ? video.ReadStats() : null,
         };
     }
 

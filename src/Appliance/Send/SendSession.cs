@@ -54,7 +54,9 @@ public sealed class SendSession : IControlTarget, IDisposable
         // Everything that can be checked without a receiver is checked before anything is printed or sent.
         foreach (RistUrl url in urls)
             url.ResolveReceiver();
-        _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log));
+        long startBitrate = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
+        _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log,
+            _options.Video with { InitialBitrateBps = startBitrate, MaxBitrateBps = _options.MaxBitrateBps }));
         _ = RistLibrary.Version;
 
         _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
@@ -66,6 +68,8 @@ public sealed class SendSession : IControlTarget, IDisposable
         _sender.Start();
         _log.LogInformation(_options.Modems ? "librist {Version}, flow id {FlowId}, links from the modems" : "librist {Version}, flow id {FlowId}, {Count} link(s)",
             RistLibrary.Version, _sender.FlowId, urls.Count);
+        if (_source is VideoTsSource video)
+            _log.LogInformation("video: {Format} through {Encoder} at {Rate}", video.Format, video.EncoderName, Units.FormatBitrate(video.BitrateBps));
 
         var bonding = new Bonding.BondingOptions
         {
@@ -73,7 +77,7 @@ public sealed class SendSession : IControlTarget, IDisposable
             MinBitrateBps = _options.MinBitrateBps,
             MaxBitrateBps = _options.MaxBitrateBps,
         };
-        double start = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
+        double start = startBitrate;
         var publisher = Own(new BitratePublisher(_source, _options.BitrateCommand, _options.BitrateUdp, _log));
         ModemLinks? modemLinks = null;
         if (_options.Modems)
@@ -240,10 +244,18 @@ public sealed class SendSession : IControlTarget, IDisposable
             _log.LogInformation("bitrate: at most {Rate} from now on", Units.FormatBitrate(bitsPerSecond));
             return;
         }
-        if (_source is not TestSource test)
-            throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc; its bit rate is set by its encoder");
-        test.BitrateBps = bitsPerSecond;
-        _log.LogInformation("testsrc: bit rate set to {Rate}", Units.FormatBitrate(bitsPerSecond));
+        switch (_source)
+        {
+            case TestSource test:
+                test.BitrateBps = bitsPerSecond;
+                break;
+            case IBitrateFollower follower:
+                follower.FollowBitrate(bitsPerSecond);
+                break;
+            default:
+                throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc or pattern; its bit rate is set by its encoder");
+        }
+        _log.LogInformation("{Input}: bit rate set to {Rate}", _source.Name, Units.FormatBitrate(((IBitrateFollower)_source).BitrateBps));
     }
 
     string IControlTarget.StatsJson() =>
