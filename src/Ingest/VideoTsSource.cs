@@ -77,6 +77,8 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
 
     public long Keyframes => Interlocked.Read(ref _keyframes);
 
+    public long SkippedFrames => _frames.SkippedFrames;
+
     public override long Packets => _muxer.Packets;
 
     public override long SyncErrors => 0;
@@ -153,7 +155,7 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
             BitrateBps = BitrateBps,
             Frames = frames,
             Keyframes = Keyframes,
-            SkippedFrames = _frames.SkippedFrames,
+            SkippedFrames = SkippedFrames,
             EncodeMsP50 = Rounded(_encodeMs.Percentile(0.5)),
             EncodeMsP95 = Rounded(_encodeMs.Percentile(0.95)),
             FirstDatagramMsP50 = Rounded(_firstDatagramMs.Percentile(0.5)),

@@ -94,7 +94,9 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             LogTransition(t, decision);
         if (decision.Event is BondingEvent e)
             Announce(e);
-        if (live > 0)
+        // With --static-weights the bitrate is fixed: a source ristbond drives keeps what it was set to (at start or
+        // by the control socket's `bitrate`) instead of being reset to the start value at every tick.
+        if (live > 0 && (controller.Options.Adaptive || source is not IBitrateFollower))
             publisher.Publish(decision.RecommendedBitrateBps, now);
 
         if (now >= _nextReportNanos - TickNanos / 2)

@@ -132,6 +132,8 @@ public sealed class SendSession : IControlTarget, IDisposable
     int Finish()
     {
         _stop.Cancel();
+        if (_source is VideoTsSource video && video.AccessUnits > 0)
+            _log.LogInformation("video: {Frames} frames sent ({Keyframes} keyframes, {Skipped} skipped)", video.AccessUnits, video.Keyframes, video.SkippedFrames);
         if (_fatal is RistbondException known)
             throw known;
         if (_fatal is not null)
