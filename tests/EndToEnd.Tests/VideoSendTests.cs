@@ -57,7 +57,7 @@ public sealed class VideoSendTests
 
     static string Tool(string program, params string[] arguments)
     {
-        using var process = new ChildProcess(program, ["-nostdin", .. arguments]);
+        using var process = new ChildProcess(program, program == "ffmpeg" ? ["-nostdin", .. arguments] : arguments);
         Assert.True(process.WaitForExit(TimeSpan.FromSeconds(60)), process.Transcript());
         Assert.True(process.ExitCode == 0 && !process.Stderr.Any(), process.Transcript());
         return string.Join('\n', process.Stdout);
