@@ -2,9 +2,9 @@
 # ristbond: one entry point for setup, build, tests, the demo and the NativeAOT binary.
 #   ./build.sh            setup (apt-get, dotnet restore) and build
 #   ./build.sh test       build, publish NativeAOT, run every test (the board's too)
-#   ./build.sh run        demo: testsrc over 3 emulated links to a local ristreceiver (Ctrl-C stops)
+#   ./build.sh run        demo: HEVC test pattern over 3 emulated links to a local ristreceiver (Ctrl-C stops)
 #   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond
-#   ./build.sh bench      packet-path, whole-process and adaptive-bonding figures (see README)
+#   ./build.sh bench      packet-path, whole-process, video and adaptive-bonding figures (see README)
 #   ./build.sh board-test the emulated encoder board: boot a QEMU guest, run its steps (board/qemu-x86_64)
 set -euo pipefail
 cd "$(dirname "$0")"

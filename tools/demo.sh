@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The demo behind `./build.sh run`: the built-in test stream bonded over three emulated cellular links (different
-# rates and delays, a little loss) to librist's ristreceiver on this machine, with ristbond's live per-link table.
+# The demo behind `./build.sh run`: live HEVC video (ristbond's test pattern with a burnt-in clock, encoded by libx265)
+# bonded over three emulated cellular links (different rates and delays, a little loss) to librist's ristreceiver on
+# this machine, with ristbond's live per-link table. With a display and ffplay, the received video is shown; the
+# encoder's bitrate follows what the links carry. INPUT=testsrc runs the packet test stream instead.
 # The receiver's reorder-buffer covers the links' spread of delays (see README, "Receiver settings").
 # Ctrl-C stops everything and prints what the receiver got.
 set -euo pipefail
@@ -9,6 +11,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LINKEMU=$ROOT/artifacts/net10.0/bin/linkemu/release/linkemu
 WORK=$(mktemp -d /tmp/ristbond-demo.XXXXXX)
 RECEIVER_PORT=16000 OUTPUT_PORT=16010
+INPUT=${INPUT:-pattern}
 
 [ -x "$LINKEMU" ] || { echo "demo.sh: $LINKEMU is missing (run ./build.sh first)" >&2; exit 1; }
 
@@ -26,8 +29,13 @@ trap cleanup EXIT INT TERM
 
 ristreceiver -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT?reorder-buffer=120" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
 RECEIVER=$!
-# Something must read the receiver's output, or its UDP socket reports errors: a quiet sink.
-python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $OUTPUT_PORT)); [s.recv(65536) for _ in iter(int, 1)]" &
+# Something must read the receiver's output, or its UDP socket reports errors: ffplay where it can show the video,
+# else a quiet sink.
+if [ "$INPUT" = pattern ] && command -v ffplay >/dev/null && [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  ffplay -loglevel error -window_title "ristbond: received over 3 links" -fflags nobuffer -i "udp://127.0.0.1:$OUTPUT_PORT" >"$WORK/ffplay.log" 2>&1 &
+else
+  python3 -c "import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('127.0.0.1', $OUTPUT_PORT)); [s.recv(65536) for _ in iter(int, 1)]" &
+fi
 SINK=$!
 "$LINKEMU" \
   --link "name=lte1,listen=127.0.0.1:17001,target=127.0.0.1:$RECEIVER_PORT,rate=3M,delay=45ms,jitter=8ms,loss=0.5%,down-delay=45ms" \
@@ -37,7 +45,7 @@ SINK=$!
 EMULATOR=$!
 sleep 0.5
 
-"$RISTBOND" send -i testsrc --bitrate 6M --table \
+"$RISTBOND" send -i "$INPUT" --bitrate 6M --table \
   -o "rist://127.0.0.1:17001?name=lte1,rist://127.0.0.1:17002?name=lte2,rist://127.0.0.1:17003?name=5g" \
   2>"$WORK/ristbond.log" &
 SENDER=$!

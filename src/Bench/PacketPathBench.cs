@@ -91,7 +91,7 @@ public static class PacketPathBench
     }
 
     /// <summary>A UDP port that reads and drops everything, on its own thread.</summary>
-    sealed class DrainSocket : IDisposable
+    internal sealed class DrainSocket : IDisposable
     {
         readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         readonly Thread _thread;

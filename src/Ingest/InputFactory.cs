@@ -2,18 +2,25 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Ristbond.Platform;
+using Ristbond.Video;
 
 namespace Ristbond.Ingest;
 
-/// <summary>Opens an input named the way users name it: <c>udp://[@][host]:port</c>, <c>rtp://…</c>, a .ts file, or <c>testsrc</c>.</summary>
+/// <summary>
+/// Opens an input named the way users name it: <c>udp://[@][host]:port</c>, <c>rtp://…</c>, a .ts file,
+/// <c>testsrc</c>, or <c>pattern</c> (video ristbond draws and encodes itself, see <paramref name="video"/>).
+/// </summary>
 public static class InputFactory
 {
     public const string TestSourceName = "testsrc";
 
-    public static TsSource Open(string input, bool loop, long testBitrateBps, ILogger log)
+    /// <param name="video">Size, rate and encoder of video ristbond encodes itself; defaults when null.</param>
+    public static TsSource Open(string input, bool loop, long testBitrateBps, ILogger log, VideoInputOptions? video = null)
     {
         if (input is TestSourceName or "testsrc://")
             return new TestSource(testBitrateBps);
+        if (input is PatternFrameSource.InputName or "pattern://")
+            return OpenPattern(video ?? new VideoInputOptions());
 
         int schemeEnd = input.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd < 0)
@@ -25,8 +32,21 @@ public static class InputFactory
         {
             "file" => new FileTsSource(rest, loop, log),
             "udp" or "rtp" => OpenUdp(input, rest, log),
-            _ => throw new RistbondException($"input {input}: unknown scheme '{scheme}' (use udp://, rtp://, a .ts file or testsrc)"),
+            _ => throw new RistbondException($"input {input}: unknown scheme '{scheme}' (use udp://, rtp://, a .ts file, testsrc or pattern)"),
         };
+    }
+
+    /// <summary>The test pattern through the chosen encoder; the encoder is opened first, so a missing library fails here.</summary>
+    static VideoTsSource OpenPattern(VideoInputOptions video)
+    {
+        VideoFormat format = new(video.Width, video.Height, VideoEncoderFactory.PreferredPixelFormat(video.Encoder),
+            video.FrameRateNumerator, video.FrameRateDenominator);
+        IVideoEncoder encoder = VideoEncoderFactory.Open(video.Encoder, format, new VideoEncoderSettings
+        {
+            InitialBitrate = video.InitialBitrateBps,
+            MaximumBitrate = video.MaxBitrateBps,
+        });
+        return new VideoTsSource(new PatternFrameSource(format), encoder, VideoEncoderFactory.NameOf(encoder));
     }
 
     static UdpTsSource OpenUdp(string input, string rest, ILogger log)

@@ -7,7 +7,7 @@ namespace Ristbond.Ingest;
 /// The built-in test stream (<see cref="TestPatternGenerator"/>) sent at a bit rate that can be changed while it
 /// runs, the way an encoder follows a rate controller. Datagrams are spaced evenly on the monotonic clock.
 /// </summary>
-public sealed class TestSource(long bitrateBps) : TsSource
+public sealed class TestSource(long bitrateBps) : TsSource, IBitrateFollower
 {
     public const long MinBitrateBps = 100_000;
     public const long MaxBitrateBps = 1_000_000_000;
@@ -23,6 +23,8 @@ public sealed class TestSource(long bitrateBps) : TsSource
         get => Interlocked.Read(ref _bitrateBps);
         set => Interlocked.Exchange(ref _bitrateBps, CheckBitrate(value));
     }
+
+    public void FollowBitrate(long bitsPerSecond) => BitrateBps = Math.Clamp(bitsPerSecond, MinBitrateBps, MaxBitrateBps);
 
     public override void Run(IDatagramSink sink, CancellationToken cancellation)
     {

@@ -17,9 +17,9 @@ public abstract class TsSource : IDisposable
     /// <summary>TS bytes accepted from the input (not counting rejected or header bytes).</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
-    public long Packets => Framer?.Packets ?? 0;
-    public long SyncErrors => Framer?.SyncErrors ?? 0;
-    public long Datagrams => Framer?.Datagrams ?? 0;
+    public virtual long Packets => Framer?.Packets ?? 0;
+    public virtual long SyncErrors => Framer?.SyncErrors ?? 0;
+    public virtual long Datagrams => Framer?.Datagrams ?? 0;
 
     /// <summary>True when the input ends by itself (a file without --loop); a live input runs until cancelled.</summary>
     public virtual bool IsFinite => false;

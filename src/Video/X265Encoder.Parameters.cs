@@ -21,7 +21,7 @@ namespace Ristbond.Video;
 public sealed unsafe partial class X265Encoder
 {
     public const long MinimumBitrate = 32_000;
-    const long HighestMaximumBitrate = 60_000_000; // HEVC level 5.2 Main tier
+    public const long HighestMaximumBitrate = 60_000_000; // HEVC level 5.2 Main tier
 
     const double ImmediateDropRatio = 0.9;
 

@@ -94,6 +94,19 @@ public sealed class BadInputTests
             new Dictionary<string, string> { ["RISTBOND_LIBRIST"] = "/nonexistent/librist.so.4" });
 
     [Fact]
+    public void Missing_libx265_is_named() =>
+        AssertOneLineError(["send", "-i", "pattern", "-o", "rist://127.0.0.1:5000"], 4, ["Could not load libx265", "/nonexistent/libx265.so.199"],
+            new Dictionary<string, string> { ["RISTBOND_LIBX265"] = "/nonexistent/libx265.so.199" });
+
+    [Theory]
+    [InlineData("--encoder", "nvenc", "--encoder 'nvenc': unknown encoder")]
+    [InlineData("--video-size", "1281x720", "--video-size '1281x720'")]
+    [InlineData("--video-size", "big", "--video-size 'big'")]
+    [InlineData("--fps", "0", "--fps '0'")]
+    public void Bad_video_option_is_named(string option, string value, string why) =>
+        AssertOneLineError(["send", "-i", "pattern", option, value, "-o", "rist://127.0.0.1:5000"], 2, [why]);
+
+    [Fact]
     public void File_that_is_not_ts_is_named()
     {
         string path = Path.Combine(Path.GetTempPath(), $"not-ts-{Guid.NewGuid():N}.ts");

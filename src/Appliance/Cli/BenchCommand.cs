@@ -17,6 +17,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CreatePath());
         bench.Subcommands.Add(CreateProcess());
         bench.Subcommands.Add(CreateAdapt());
+        bench.Subcommands.Add(CreateVideo());
         return bench;
     }
 
@@ -99,6 +100,35 @@ public static class BenchCommand
                 Console.Write(AdaptTable.Summary(reports));
             // A benchmark reports; it does not fail on its goals. Only a run that broke is an error.
             return reports.Any(r => r.Broken is not null) ? ExitCodes.RuntimeFailure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    static Command CreateVideo()
+    {
+        var size = new Option<string>("--video-size") { Description = "Picture size", DefaultValueFactory = _ => "1280x720" };
+        var fps = new Option<string>("--fps") { Description = "Frames per second", DefaultValueFactory = _ => "30" };
+        var bitrate = new Option<long>("--bitrate") { Description = "Encoder bit rate", CustomParser = RistbondCli.ParseBitrate, DefaultValueFactory = _ => 4_000_000 };
+        var seconds = new Option<double>("--seconds") { Description = "Measuring time (the figures cover the last 256 frames)", DefaultValueFactory = _ => 10 };
+        var command = new Command("video", "Video send path: the pattern through x265 (ultrafast) and the muxer, paced into librist; encode time, capture-to-librist latency, CPU per frame")
+        {
+            size, fps, bitrate, seconds,
+        };
+        command.SetAction(result =>
+        {
+            (int width, int height) = Ingest.VideoInputOptions.ParseSize(result.GetValue(size)!);
+            (int numerator, int denominator) = Ingest.VideoInputOptions.ParseFrameRate(result.GetValue(fps)!);
+            var format = new Video.VideoFormat(width, height, Video.PixelFormat.I420, numerator, denominator);
+            using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(LogLevel.Warning);
+            var r = VideoBench.Run(format, result.GetValue(bitrate), result.GetValue(seconds), loggers.CreateLogger("bench"));
+            var s = r.Stats;
+            Console.WriteLine(Invariant($"video path, {format} through x265 ultrafast at {Units.FormatBitrate(r.BitrateBps)}, {r.Seconds:0.0} s, {Environment.ProcessorCount} cores"));
+            Console.WriteLine(Invariant($"  frames sent / keyframes / skipped       {s.Frames} / {s.Keyframes} / {s.SkippedFrames}   ({r.Mbps:0.00} Mbps of TS)"));
+            Console.WriteLine(Invariant($"  encode call, ms p50 / p95               {s.EncodeMsP50:0.0} / {s.EncodeMsP95:0.0}"));
+            Console.WriteLine(Invariant($"  capture -> first datagram, ms p50 / p95 {s.FirstDatagramMsP50:0.0} / {s.FirstDatagramMsP95:0.0}"));
+            Console.WriteLine(Invariant($"  capture -> last datagram, ms p50 / p95  {s.LastDatagramMsP50:0.0} / {s.LastDatagramMsP95:0.0}   (paced over {Ingest.VideoTsSource.PacingShare:P0} of the frame interval)"));
+            Console.WriteLine(Invariant($"  CPU per frame, whole process, ms        {r.ProcessCpuMsPerFrame:0.0}"));
+            return ExitCodes.Ok;
         });
         return command;
     }

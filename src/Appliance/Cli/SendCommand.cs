@@ -2,8 +2,10 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Logging;
 using Ristbond.Appliance.Send;
+using Ristbond.Ingest;
 using Ristbond.Modems;
 using Ristbond.Platform;
+using Ristbond.Video;
 
 namespace Ristbond.Appliance.Cli;
 
@@ -14,7 +16,7 @@ public static class SendCommand
     {
         var input = new Option<string>("--input", "-i")
         {
-            Description = "udp://[@][address]:port (TS or RTP/TS from an encoder), a .ts file, or testsrc",
+            Description = "udp://[@][address]:port (TS or RTP/TS from an encoder), a .ts file, testsrc, or pattern (HEVC test pattern ristbond encodes)",
             Required = true,
         };
         var output = new Option<string[]>("--output", "-o")
@@ -26,9 +28,24 @@ public static class SendCommand
         var loop = new Option<bool>("--loop") { Description = "Send a .ts file again and again" };
         var bitrate = new Option<long>("--bitrate")
         {
-            Description = "Bit rate of testsrc (k/M suffixes)",
+            Description = "Start bit rate of testsrc or of the pattern's encoder (k/M suffixes); then the recommendation",
             CustomParser = RistbondCli.ParseBitrate,
             DefaultValueFactory = _ => 4_000_000,
+        };
+        var videoSize = new Option<string>("--video-size")
+        {
+            Description = "With -i pattern: picture size WIDTHxHEIGHT",
+            DefaultValueFactory = _ => "1280x720",
+        };
+        var fps = new Option<string>("--fps")
+        {
+            Description = "With -i pattern: frames per second (30, 25, 29.97, 30000/1001)",
+            DefaultValueFactory = _ => "30",
+        };
+        var encoder = new Option<string>("--encoder")
+        {
+            Description = "With -i pattern: the video encoder, x265 (software) or auto (hardware where found, else x265)",
+            DefaultValueFactory = _ => "auto",
         };
         var minBitrate = new Option<long>("--min-bitrate")
         {
@@ -79,7 +96,7 @@ public static class SendCommand
 
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
-            input, output, loop, bitrate, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
+            input, output, loop, bitrate, videoSize, fps, encoder, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
             statsJson, controlTrace, control, statusListen, statusTokenFile, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
             boardProfile, verbose, quiet,
         };
@@ -97,8 +114,18 @@ public static class SendCommand
         });
         command.SetAction(result =>
         {
+            (int width, int height) = VideoInputOptions.ParseSize(result.GetValue(videoSize)!);
+            (int rateNumerator, int rateDenominator) = VideoInputOptions.ParseFrameRate(result.GetValue(fps)!);
             var options = new SendOptions
             {
+                Video = new VideoInputOptions
+                {
+                    Width = width,
+                    Height = height,
+                    FrameRateNumerator = rateNumerator,
+                    FrameRateDenominator = rateDenominator,
+                    Encoder = VideoEncoderChoice.Parse(result.GetValue(encoder)!),
+                },
                 Input = result.GetValue(input)!,
                 Outputs = result.GetValue(output) ?? [],
                 Loop = result.GetValue(loop),

@@ -10,7 +10,8 @@ using Ristbond.Platform;
 namespace Ristbond.Appliance.Send;
 
 /// <summary>
-/// Gets the recommended bitrate to the encoder. testsrc is set directly, as an encoder driver would be; an
+/// Gets the recommended bitrate to the encoder. A source ristbond drives (testsrc, the encoder of <c>-i pattern</c>)
+/// is set directly, at the next frame; an
 /// external encoder is told by running a command (<c>--bitrate-command</c>: through /bin/sh, with the bitrate in
 /// bits/s as its last argument and in RISTBOND_BITRATE_BPS) and/or by a datagram to a UDP port
 /// (<c>--bitrate-udp</c>: one JSON line, <c>{"recommended_bitrate_bps":N}</c>, on each change and once a second).
@@ -52,10 +53,10 @@ public sealed class BitratePublisher : IDisposable
     /// <summary>Called on every control tick with the current recommendation.</summary>
     public void Publish(double recommendedBps, long now)
     {
-        if (_source is TestSource test)
+        if (_source is IBitrateFollower follower)
         {
-            if (Math.Abs(test.BitrateBps - recommendedBps) > MinChange * test.BitrateBps)
-                test.BitrateBps = (long)Math.Clamp(recommendedBps, TestSource.MinBitrateBps, TestSource.MaxBitrateBps);
+            if (Math.Abs(follower.BitrateBps - recommendedBps) > MinChange * follower.BitrateBps)
+                follower.FollowBitrate((long)recommendedBps);
             return;
         }
         if (_command is not null && Changed(recommendedBps, _lastCommanded) && now - _lastCommandAt >= CommandIntervalNanos && _running is not { HasExited: false })

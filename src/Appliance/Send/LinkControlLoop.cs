@@ -118,7 +118,9 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
             LogTransition(t, decision);
         if (decision.Event is BondingEvent e)
             Announce(e);
-        if (live > 0)
+        // With --static-weights the bitrate is fixed: a source ristbond drives keeps what it was set to (at start or
+        // by the control socket's `bitrate`) instead of being reset to the start value at every tick.
+        if (live > 0 && (controller.Options.Adaptive || source is not IBitrateFollower))
             publisher.Publish(decision.RecommendedBitrateBps, now);
 
         if (now >= _nextReportNanos - TickNanos / 2)
@@ -178,7 +180,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     public static double ConfiguredWeight(RistLink link) =>
         link.Url["weight"] is string text && uint.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out uint weight) ? weight : 1;
 
-    double SourceBitrate() => source is TestSource test ? test.BitrateBps : _lastInputBps;
+    double SourceBitrate() => source is IBitrateFollower follower ? follower.BitrateBps : _lastInputBps;
 
     double _lastInputBps;
 
@@ -287,6 +289,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
                 WriteErrors = sender.WriteErrors,
             },
             Events = events,
+            Encoder = source is VideoTsSource video ? video.ReadStats() : null,
         };
     }
 

@@ -91,7 +91,9 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         StatusListenOptions? statusListen = _options.StatusListen is string listen ? StatusListenOptions.Create(listen, _options.StatusTokenFile) : null;
         if (statusListen is null && _options.StatusTokenFile is not null)
             throw new RistbondException($"{StatusListenOptions.TokenFileOption} needs {StatusListenOptions.ListenOption}");
-        _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log));
+        long startBitrate = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
+        _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log,
+            _options.Video with { InitialBitrateBps = startBitrate, MaxBitrateBps = _options.MaxBitrateBps }));
         _ = RistLibrary.Version;
         // Before anything is sent: a status port in use stops the start with one line, like any other bad input.
         StatusServer? status = statusListen is null ? null : Own(StatusServer.Start(statusListen, this, _log));
@@ -106,6 +108,8 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         _sender.Start();
         _log.LogInformation(_options.Modems ? "librist {Version}, flow id {FlowId}, links from the modems" : "librist {Version}, flow id {FlowId}, {Count} link(s)",
             RistLibrary.Version, _sender.FlowId, urls.Count);
+        if (_source is VideoTsSource video)
+            _log.LogInformation("video: {Format} through {Encoder} at {Rate}", video.Format, video.EncoderName, Units.FormatBitrate(video.BitrateBps));
 
         var bonding = new Bonding.BondingOptions
         {
@@ -113,7 +117,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
             MinBitrateBps = _options.MinBitrateBps,
             MaxBitrateBps = _options.MaxBitrateBps,
         };
-        double start = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
+        double start = startBitrate;
         var publisher = Own(new BitratePublisher(_source, _options.BitrateCommand, _options.BitrateUdp, _log));
         ModemLinks? modemLinks = null;
         ModemWatcher? watcher = null;
@@ -182,6 +186,8 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         _stop.Cancel();
         if (_fatal is not null)
             _board?.Fault();
+        if (_source is VideoTsSource video && video.AccessUnits > 0)
+            _log.LogInformation("video: {Frames} frames sent ({Keyframes} keyframes, {Skipped} skipped)", video.AccessUnits, video.Keyframes, video.SkippedFrames);
         if (_fatal is RistbondException known)
             throw known;
         if (_fatal is not null)
@@ -294,10 +300,18 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
             _log.LogInformation("bitrate: at most {Rate} from now on", Units.FormatBitrate(bitsPerSecond));
             return;
         }
-        if (_source is not TestSource test)
-            throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc; its bit rate is set by its encoder");
-        test.BitrateBps = bitsPerSecond;
-        _log.LogInformation("testsrc: bit rate set to {Rate}", Units.FormatBitrate(bitsPerSecond));
+        switch (_source)
+        {
+            case TestSource test:
+                test.BitrateBps = bitsPerSecond;
+                break;
+            case IBitrateFollower follower:
+                follower.FollowBitrate(bitsPerSecond);
+                break;
+            default:
+                throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc or pattern; its bit rate is set by its encoder");
+        }
+        _log.LogInformation("{Input}: bit rate set to {Rate}", _source.Name, Units.FormatBitrate(((IBitrateFollower)_source).BitrateBps));
     }
 
     // ILiveConfigTarget: the service's configuration reload calls these on its own thread.

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Ristbond.Appliance.Send;
+using Ristbond.Ingest;
 using Ristbond.Modems;
 
 namespace Ristbond.Appliance.Status;
@@ -26,6 +27,9 @@ public sealed record StatsReport
     /// <summary>What happened since the last line (congestion-control, bandwidth-available); absent when nothing did.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EventReport>? Events { get; init; }
+    /// <summary>The video path when ristbond encodes (<c>-i pattern</c>); absent for TS inputs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public VideoSendStats? Encoder { get; init; }
 }
 
 public sealed record EventReport

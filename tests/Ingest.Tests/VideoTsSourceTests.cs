@@ -1,0 +1,143 @@
+using System.Globalization;
+using Ristbond.Ingest.Tests.Harness;
+using Ristbond.MpegTs;
+using Ristbond.MpegTs.Tests.Harness;
+using Ristbond.Video;
+
+namespace Ristbond.Ingest.Tests;
+
+/// <summary>
+/// The video send path with the real parts (the pattern, libx265, the muxer) on a simulated clock: what comes out
+/// decodes frame by frame in ffmpeg, a keyframe's datagrams are spread over its frame interval, a bitrate request
+/// made between two frames shapes the very next one, and the frame path allocates nothing.
+/// </summary>
+public sealed class VideoTsSourceTests
+{
+    const int Fps = 30;
+    const long FrameNanos = 1_000_000_000 / Fps;
+    static readonly VideoFormat s_format = new(320, 240, PixelFormat.I420, Fps);
+
+    static VideoTsSource Open(SimulatedClock clock, int frames, long bitrate, Action<int>? beforeFrame = null, double keyframeSeconds = 2)
+    {
+        IVideoEncoder encoder = VideoEncoderFactory.Open(VideoEncoderChoice.Parse("x265"), s_format,
+            new VideoEncoderSettings { InitialBitrate = bitrate, MaximumBitrate = 8_000_000, KeyframeIntervalSeconds = keyframeSeconds });
+        var pattern = new PatternFrameSource(s_format, clock);
+        return new VideoTsSource(new CountedFrames(pattern, frames, beforeFrame), encoder, VideoEncoderFactory.NameOf(encoder), clock);
+    }
+
+    /// <summary>Size, keyframe flag and PTS of every video packet, as ffprobe reads the stream.</summary>
+    static async Task<List<(int Size, bool Key, long Pts)>> ProbePackets(string path)
+    {
+        Tool.Result probe = await Tool.RunAsync("ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "packet=size,flags,pts", "-of", "csv=p=0", path);
+        Assert.True(probe.ExitCode == 0, probe.Stderr);
+        return [.. probe.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>
+        {
+            string[] fields = line.Split(',');
+            return (int.Parse(fields[1], CultureInfo.InvariantCulture), fields[2].StartsWith('K'), long.Parse(fields[0], CultureInfo.InvariantCulture));
+        })];
+    }
+
+    [Fact]
+    public async Task Every_frame_decodes_and_each_frame_leaves_paced_within_its_interval()
+    {
+        const int frames = 45;
+        var clock = new SimulatedClock();
+        var sink = new SimulatedTimeSink(clock);
+        using VideoTsSource source = Open(clock, frames, 1_000_000);
+        long start = clock.NowNanos;
+        source.Run(sink, CancellationToken.None);
+
+        string path = Path.Combine(Path.GetTempPath(), $"ristbond-video-{Environment.ProcessId}-paced.ts");
+        try
+        {
+            await File.WriteAllBytesAsync(path, sink.Stream(), TestContext.Current.CancellationToken);
+            Tool.Result decode = await Tool.RunAsync("ffmpeg", "-nostdin", "-v", "error", "-i", path, "-f", "null", "-");
+            Assert.True(decode.ExitCode == 0 && decode.Stderr.Length == 0, $"ffmpeg: {decode.Stderr}");
+            var packets = await ProbePackets(path);
+            Assert.Equal(frames, packets.Count);
+            Assert.True(packets[0].Key, "the stream does not open with a keyframe");
+            Assert.Equal(Enumerable.Range(0, frames).Select(i => s_format.FrameTime90kHz(i)), packets.Select(p => p.Pts - packets[0].Pts));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+
+        Assert.Equal(frames, source.AccessUnits);
+        Assert.Equal(sink.Datagrams.Count, source.Datagrams);
+        Assert.Equal(sink.Datagrams.Count * (long)TsPacket.DatagramSize, source.Bytes);
+        // Frame i is captured at start + i frame intervals (encoding takes no simulated time): each frame's datagrams
+        // must leave inside its own interval, the first at once, the last near the end of the paced share.
+        var byFrame = sink.Datagrams.GroupBy(d => (d.Nanos - start) / FrameNanos).ToList();
+        Assert.Equal(frames, byFrame.Count);
+        var keyframe = byFrame[0].Select(d => d.Nanos - start).ToList();
+        Assert.True(keyframe.Count >= 10, $"the keyframe is only {keyframe.Count} datagrams");
+        Assert.Equal(0, keyframe[0]);
+        Assert.InRange(keyframe[^1], (long)(0.75 * FrameNanos), (long)(VideoTsSource.PacingShare * FrameNanos));
+        long[] gaps = [.. keyframe.Zip(keyframe.Skip(1), (a, b) => b - a)];
+        Assert.True(gaps.Max() - gaps.Min() <= 1, $"uneven gaps between a keyframe's datagrams: {string.Join(' ', gaps)} ns");
+    }
+
+    [Fact]
+    public async Task A_bitrate_drop_asked_for_between_two_frames_shapes_the_next_frame()
+    {
+        const int frames = 80, changeAt = 40;
+        const long high = 2_000_000, low = 300_000;
+        var clock = new SimulatedClock();
+        var sink = new SimulatedTimeSink(clock);
+        VideoTsSource? source = null;
+        long askedFor = 0;
+        // The control loop's thread asks; the frame thread must pick it up at its next frame.
+        source = Open(clock, frames, high, i =>
+        {
+            if (i == changeAt)
+            {
+                Task.Run(() => source!.FollowBitrate(low), TestContext.Current.CancellationToken).Wait(TestContext.Current.CancellationToken);
+                askedFor = source!.BitrateBps;
+            }
+        });
+        using (source)
+            source.Run(sink, CancellationToken.None);
+        Assert.Equal(low, askedFor);
+
+        string path = Path.Combine(Path.GetTempPath(), $"ristbond-video-{Environment.ProcessId}-drop.ts");
+        try
+        {
+            await File.WriteAllBytesAsync(path, sink.Stream(), TestContext.Current.CancellationToken);
+            var packets = await ProbePackets(path);
+            Assert.Equal(frames, packets.Count);
+            Assert.True(packets[changeAt].Key, "the frame after the request is not the new encoder's IDR");
+            double before = packets[20..changeAt].Average(p => p.Size) * 8 * Fps;
+            double after = packets[(changeAt + 10)..].Average(p => p.Size) * 8 * Fps;
+            TestContext.Current.TestOutputHelper?.WriteLine($"before {before / 1000:F0} kbit/s, after {after / 1000:F0} kbit/s");
+            Assert.InRange(before, high * 0.6, high * 1.3);
+            Assert.InRange(after, low * 0.4, low * 1.3);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void The_frame_path_allocates_nothing_in_steady_state()
+    {
+        const int warmUp = 30, frames = 130;
+        long before = 0, after = 0;
+        var clock = new SimulatedClock();
+        // Frames 30..129 include the keyframe due at frame 60.
+        using VideoTsSource? source = Open(clock, frames, 1_000_000, i =>
+        {
+            if (i == warmUp)
+                before = GC.GetAllocatedBytesForCurrentThread();
+            if (i == frames - 1)
+                after = GC.GetAllocatedBytesForCurrentThread();
+        });
+        var sink = new CountingSink();
+        source.Run(sink, CancellationToken.None);
+
+        Assert.Equal(frames, source.AccessUnits);
+        Assert.True(source.Keyframes >= 2, $"only {source.Keyframes} keyframe(s): the measured frames did not include one");
+        Assert.Equal(0, after - before);
+    }
+}
