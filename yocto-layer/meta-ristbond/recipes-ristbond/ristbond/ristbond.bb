@@ -1,7 +1,6 @@
 SUMMARY = "ristbond: bonded RIST sender of the cellular encoder appliance"
 DESCRIPTION = "The NativeAOT ristbond binary, its systemd unit, its configuration and the board profile, \
 all taken from the ristbond repository this layer lives in."
-HOMEPAGE = "https://example.invalid/ristbond"
 # The repository carries no licence file yet; set LICENSE and LIC_FILES_CHKSUM when it does.
 LICENSE = "CLOSED"
 
