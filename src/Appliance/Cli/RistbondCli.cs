@@ -17,6 +17,7 @@ public static class RistbondCli
         {
             SendCommand.Create(),
             ModemsCommand.Create(),
+            VideoCommand.Create(),
             BenchCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);

@@ -94,7 +94,7 @@ public static class V4l2Discovery
     internal static unsafe V4l2DeviceInfo Describe(V4l2Device device)
     {
         var capability = default(v4l2_capability);
-        device.Ioctl(VIDIOC_QUERYCAP, ref capability, "query capabilities (not a V4L2 device?)");
+        device.Ioctl(VIDIOC_QUERYCAP, ref capability, "query V4L2 capabilities");
         uint caps = (capability.capabilities & V4L2_CAP_DEVICE_CAPS) != 0 ? capability.device_caps : capability.capabilities;
         bool m2m = (caps & (V4L2_CAP_VIDEO_M2M | V4L2_CAP_VIDEO_M2M_MPLANE)) != 0;
         bool multiPlanar = (caps & (V4L2_CAP_VIDEO_M2M_MPLANE | V4L2_CAP_VIDEO_CAPTURE_MPLANE)) != 0

@@ -110,7 +110,7 @@ internal sealed unsafe class V4l2Queue : IDisposable
                 if (Memory == V4L2_MEMORY_DMABUF)
                 {
                     planes[p].m = (uint)dmabufFd;
-                    planes[p].length = (uint)used;
+                    planes[p].length = 0;   // 0: the whole DMABUF (vb2 takes its size)
                 }
             }
             else
@@ -119,7 +119,7 @@ internal sealed unsafe class V4l2Queue : IDisposable
                 if (Memory == V4L2_MEMORY_DMABUF)
                 {
                     buffer.m_fd = dmabufFd;
-                    buffer.length = (uint)used;
+                    buffer.length = 0;
                 }
             }
         }

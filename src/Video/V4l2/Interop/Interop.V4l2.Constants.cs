@@ -50,7 +50,8 @@ internal static partial class Interop
         internal const uint V4L2_BUF_FLAG_KEYFRAME = 0x00000008;
         internal const uint V4L2_BUF_FLAG_ERROR = 0x00000040;
         internal const uint V4L2_BUF_FLAG_LAST = 0x00100000;
-        internal const uint V4L2_BUF_FLAG_TIMESTAMP_COPY = 0x00004000;
+        internal const uint V4L2_BUF_FLAG_TIMESTAMP_MASK = 0x0000e000;
+        internal const uint V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC = 0x00002000;
 
         internal const uint V4L2_ENC_CMD_STOP = 1;
         internal const uint V4L2_CTRL_WHICH_CUR_VAL = 0;
