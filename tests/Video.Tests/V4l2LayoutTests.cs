@@ -21,6 +21,7 @@ public sealed class V4l2LayoutTests : IDisposable
             SZ(v4l2_capability); SZ(v4l2_fmtdesc); SZ(v4l2_format); SZ(v4l2_pix_format); SZ(v4l2_pix_format_mplane);
             SZ(v4l2_plane_pix_format); SZ(v4l2_requestbuffers); SZ(v4l2_buffer); SZ(v4l2_plane); SZ(v4l2_exportbuffer);
             SZ(v4l2_queryctrl); SZ(v4l2_ext_control); SZ(v4l2_ext_controls); SZ(v4l2_encoder_cmd); SZ(v4l2_streamparm);
+            SZ(v4l2_selection); OFF(v4l2_selection, r); NUM(VIDIOC_S_SELECTION); NUM(V4L2_SEL_TGT_CROP);
             OFF(v4l2_capability, capabilities); OFF(v4l2_capability, device_caps);
             OFF(v4l2_fmtdesc, pixelformat);
             OFF(v4l2_format, fmt);
@@ -91,6 +92,7 @@ public sealed class V4l2LayoutTests : IDisposable
         var extControl = default(Interop.V4l2.v4l2_ext_control);
         var extControls = default(Interop.V4l2.v4l2_ext_controls);
         var streamparm = default(Interop.V4l2.v4l2_streamparm);
+        var selection = default(Interop.V4l2.v4l2_selection);
         static ulong Off(void* field, void* start) => (ulong)((byte*)field - (byte*)start);
         return new()
         {
@@ -109,6 +111,10 @@ public sealed class V4l2LayoutTests : IDisposable
             ["sizeof.v4l2_ext_controls"] = (ulong)sizeof(Interop.V4l2.v4l2_ext_controls),
             ["sizeof.v4l2_encoder_cmd"] = (ulong)sizeof(Interop.V4l2.v4l2_encoder_cmd),
             ["sizeof.v4l2_streamparm"] = (ulong)sizeof(Interop.V4l2.v4l2_streamparm),
+            ["sizeof.v4l2_selection"] = (ulong)sizeof(Interop.V4l2.v4l2_selection),
+            ["v4l2_selection.r"] = Off(&selection.left, &selection),
+            ["VIDIOC_S_SELECTION"] = Interop.V4l2.VIDIOC_S_SELECTION,
+            ["V4L2_SEL_TGT_CROP"] = Interop.V4l2.V4L2_SEL_TGT_CROP,
             ["v4l2_capability.capabilities"] = Off(&capability.capabilities, &capability),
             ["v4l2_capability.device_caps"] = Off(&capability.device_caps, &capability),
             ["v4l2_fmtdesc.pixelformat"] = Off(&fmtdesc.pixelformat, &fmtdesc),

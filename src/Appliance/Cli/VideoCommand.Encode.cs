@@ -31,15 +31,17 @@ public static partial class VideoCommand
             ImportDmabuf = capture is { ExportsDmabuf: true },
         };
         V4l2Encoder encoder = V4l2Encoder.Open(devicePath, format, options);
+        string dmabuf = capture is null ? "" : !capture.ExportsDmabuf ? ", no DMABUF export" : !encoder.ImportsDmabuf ? ", no DMABUF import" : "";
         if (encoder.ImportsDmabuf && !SameLayout(encoder.Layout, capture!.Layout))
         {
+            dmabuf = $", layouts differ (capture stride {capture.Layout.LumaStride} x {capture.Layout.PaddedHeight}, encoder {encoder.Layout.LumaStride} x {encoder.Layout.PaddedHeight})";
             // The capture buffers are laid out differently from what the encoder reads: copy instead.
             encoder.Dispose();
             encoder = V4l2Encoder.Open(devicePath, format, options with { ImportDmabuf = false });
         }
         using (encoder)
         {
-            string source = capture is null ? $"pattern {format}" : $"{capturePath} ({capture.Info.Driver}) {format}, {(encoder.ImportsDmabuf ? "DMABUF import" : "copied")}";
+            string source = capture is null ? $"pattern {format}" : $"{capturePath} ({capture.Info.Driver}) {format}, {(encoder.ImportsDmabuf ? "DMABUF import" : "copied")}{dmabuf}";
             output.WriteLine($"encoder {encoder.DevicePath}: {encoder.Info.Driver} '{encoder.Info.Card}', {encoder.Codec.ToString().ToUpperInvariant()}, " +
                              $"{(encoder.Info.IsMultiPlanarM2M ? "multi-planar" : "single-planar")}, raw {(encoder.Layout.InterleavedChroma ? "NV12" : "YU12")} " +
                              $"stride {encoder.Layout.LumaStride}, bitrate control {encoder.BitrateControl}, gop {encoder.GopSize}");

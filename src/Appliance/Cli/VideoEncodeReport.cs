@@ -16,6 +16,7 @@ internal sealed class EncodeReport(V4l2Encoder encoder, TextWriter output)
     long _segmentCoded, _segmentBytes;
     long _totalBytes, _keyframes, _valid;
     long _latencyTotalNanos, _latencyMaxNanos;
+    string _firstFrame = "none";
 
     public long Coded { get; private set; }
 
@@ -47,6 +48,10 @@ internal sealed class EncodeReport(V4l2Encoder encoder, TextWriter output)
             _keyframes++;
         if (LooksValid(unit.Data))
             _valid++;
+        if (Coded == 1)
+            _firstFrame = encoder.Codec == V4l2Codec.Fwht
+                ? $"fwht:{FwhtHeader.Width(unit.Data)}x{FwhtHeader.Height(unit.Data)}"
+                : Convert.ToHexString(unit.Data[..Math.Min(8, unit.Data.Length)]);
     }
 
     /// <summary>A coded frame starts as its format says: an FWHT header of the right size, or an Annex-B start code.</summary>
@@ -59,7 +64,7 @@ internal sealed class EncodeReport(V4l2Encoder encoder, TextWriter output)
         double averageMs = Coded == 0 ? 0 : _latencyTotalNanos / (double)Coded / 1e6;
         output.WriteLine(
             $"encoded frames={framesIn} coded={Coded} keyframes={_keyframes} valid={_valid} bytes={_totalBytes} " +
-            $"restarts={encoder.Restarts} delay={encoder.Delay} capture_dropped={captureDropped} " +
+            $"restarts={encoder.Restarts} delay={encoder.Delay} capture_dropped={captureDropped} first={_firstFrame} " +
             $"latency_ms_avg={averageMs:0.00} latency_ms_max={_latencyMaxNanos / 1e6:0.00}");
     }
 }

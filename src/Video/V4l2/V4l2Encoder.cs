@@ -181,7 +181,23 @@ public sealed partial class V4l2Encoder : IVideoEncoder
         }
         string what = $"set the raw format {V4l2Device.FourCc(fourCc)} {Format.Width}x{Format.Height}";
         _device.Ioctl(VIDIOC_S_FMT, ref format, what);
-        return LayoutFrom(format, Format, _device.Path, what);
+        RawFrameLayout layout = LayoutFrom(format, Format, _device.Path, what);
+        if (layout.PaddedHeight != Format.Height)
+            SetVisibleSize();
+        return layout;
+    }
+
+    /// <summary>
+    /// The driver rounded the coded size up (vicodec and most hardware align the height to 8 or 16 rows): the
+    /// picture to encode is the top-left crop of the frame's own size, or the stream would carry the padding rows.
+    /// </summary>
+    void SetVisibleSize()
+    {
+        // The selection API names the single-planar type for both kinds of queue (the core maps it).
+        var selection = new v4l2_selection { type = V4L2_BUF_TYPE_VIDEO_OUTPUT, target = V4L2_SEL_TGT_CROP, width = (uint)Format.Width, height = (uint)Format.Height };
+        _device.Ioctl(VIDIOC_S_SELECTION, ref selection, $"crop the coded picture to {Format.Width}x{Format.Height}");
+        if (selection.width != Format.Width || selection.height != Format.Height)
+            throw new RistbondException($"Could not crop the coded picture to {Format.Width}x{Format.Height} on {_device.Path}: the driver chose {selection.width}x{selection.height}", ExitCodes.RuntimeFailure);
     }
 
     /// <summary>The layout a driver granted in <paramref name="format"/>, checked against the frame size asked for.</summary>

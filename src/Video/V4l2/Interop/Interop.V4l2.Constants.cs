@@ -23,6 +23,7 @@ internal static partial class Interop
         internal static readonly nuint VIDIOC_S_PARM = Ioc(IocRead | IocWrite, 22, sizeof(v4l2_streamparm));
         internal static readonly nuint VIDIOC_QUERYCTRL = Ioc(IocRead | IocWrite, 36, sizeof(v4l2_queryctrl));
         internal static readonly nuint VIDIOC_S_EXT_CTRLS = Ioc(IocRead | IocWrite, 72, sizeof(v4l2_ext_controls));
+        internal static readonly nuint VIDIOC_S_SELECTION = Ioc(IocRead | IocWrite, 95, sizeof(v4l2_selection));
         internal static readonly nuint VIDIOC_ENCODER_CMD = Ioc(IocRead | IocWrite, 77, sizeof(v4l2_encoder_cmd));
 
         // device_caps / capabilities bits
@@ -54,6 +55,7 @@ internal static partial class Interop
         internal const uint V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC = 0x00002000;
 
         internal const uint V4L2_ENC_CMD_STOP = 1;
+        internal const uint V4L2_SEL_TGT_CROP = 0;
         internal const uint V4L2_CTRL_WHICH_CUR_VAL = 0;
         internal const uint V4L2_CTRL_FLAG_DISABLED = 0x0001;
         internal const uint V4L2_CTRL_FLAG_NEXT_CTRL = 0x80000000;

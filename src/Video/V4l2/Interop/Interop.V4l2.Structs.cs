@@ -199,5 +199,18 @@ internal static partial class Interop
             [FieldOffset(8)] public uint mode;
             [FieldOffset(12)] public v4l2_fract timeperframe;
         }
+    
+        [StructLayout(LayoutKind.Sequential)]
+        internal struct v4l2_selection
+        {
+            public uint type;
+            public uint target;
+            public uint flags;
+            public int left;
+            public int top;
+            public uint width;
+            public uint height;
+            public fixed uint reserved[9];
+        }
     }
 }
