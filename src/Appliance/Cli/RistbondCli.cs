@@ -21,6 +21,7 @@ public static class RistbondCli
             ServiceCommands.CreateConfig(),
             ModemsCommand.Create(),
             CheckTsCommand.Create(),
+            VideoCommand.Create(),
             BenchCommand.Create(),
         };
         ParseResult parsed = root.Parse(args);
