@@ -29,6 +29,18 @@ public sealed class CliTests
     }
 
     [Fact]
+    public void A_bitrate_limit_given_alone_is_checked_against_the_other_s_default()
+    {
+        var (code, lines) = Run("send", "-i", "testsrc", "-o", "rist://h:1", "--min-bitrate", "30M");
+        Assert.Equal(2, code);
+        Assert.StartsWith("ristbond: --min-bitrate 30000000 is above --max-bitrate 20000000", Assert.Single(lines), StringComparison.Ordinal);
+        // Within the default maximum it passes the check (and fails later, on the URL, as it should).
+        (code, lines) = Run("send", "-i", "testsrc", "-o", "rist://h:1?weight=x", "--min-bitrate", "200k");
+        Assert.Equal(2, code);
+        Assert.Contains("weight='x'", Assert.Single(lines), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_bad_url_fails_before_anything_is_sent()
     {
         var (code, lines) = Run("send", "-i", "testsrc", "-o", "rist://h:1?weight=x");

@@ -12,6 +12,9 @@ namespace Ristbond.Appliance.Cli;
 /// <summary><c>ristbond send</c>: ristsender's options where they mean the same thing, so its users feel at home.</summary>
 public static class SendCommand
 {
+    const long DefaultMinBitrate = 500_000;
+    const long DefaultMaxBitrate = 20_000_000;
+
     public static Command Create()
     {
         var input = new Option<string>("--input", "-i")
@@ -51,13 +54,13 @@ public static class SendCommand
         {
             Description = "Lowest encoder bitrate the control loop recommends",
             CustomParser = RistbondCli.ParseBitrate,
-            DefaultValueFactory = _ => 500_000,
+            DefaultValueFactory = _ => DefaultMinBitrate,
         };
         var maxBitrate = new Option<long>("--max-bitrate")
         {
             Description = "Highest encoder bitrate the control loop recommends",
             CustomParser = RistbondCli.ParseBitrate,
-            DefaultValueFactory = _ => 20_000_000,
+            DefaultValueFactory = _ => DefaultMaxBitrate,
         };
         var staticWeights = new Option<bool>("--static-weights") { Description = "No adaptation: the URLs' weight= as librist weights, fixed bitrate (dead links still out)" };
         var bitrateCommand = new Option<string?>("--bitrate-command") { Description = "Run CMD BITRATE (through /bin/sh) when the recommended bitrate changes, for an external encoder" };
@@ -102,8 +105,11 @@ public static class SendCommand
         };
         command.Validators.Add(result =>
         {
-            if (result.GetValue(minBitrate) > result.GetValue(maxBitrate))
-                result.AddError($"--min-bitrate {result.GetValue(minBitrate)} is above --max-bitrate {result.GetValue(maxBitrate)}");
+            // Inside a validator an option left out reads as 0, not as its default (System.CommandLine 2.0).
+            long min = result.GetResult(minBitrate) is null ? DefaultMinBitrate : result.GetValue(minBitrate);
+            long max = result.GetResult(maxBitrate) is null ? DefaultMaxBitrate : result.GetValue(maxBitrate);
+            if (min > max)
+                result.AddError($"--min-bitrate {min} is above --max-bitrate {max}");
             if (result.GetResult(apn) is not null && !result.GetValue(modems))
                 result.AddError("--apn needs --modems");
             foreach (Option connectOnly in new Option[] { apnUser, apnPasswordFile, simPinFile, reenableAfter })
