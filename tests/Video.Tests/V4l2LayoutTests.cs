@@ -1,4 +1,4 @@
-using System.Globalization;
+using Ristbond.Video.Tests.Harness;
 
 namespace Ristbond.Video.Tests;
 
@@ -7,7 +7,7 @@ namespace Ristbond.Video.Tests;
 /// /usr/include/linux/videodev2.h on this machine (64-bit): sizes, the offsets ristbond reads and writes,
 /// request numbers and constants must agree one by one. The ioctls themselves run for real in the QEMU board.
 /// </summary>
-public sealed class V4l2LayoutTests : IDisposable
+public sealed class V4l2LayoutTests
 {
     const string Program = """
         #include <stdio.h>
@@ -54,24 +54,11 @@ public sealed class V4l2LayoutTests : IDisposable
         }
         """;
 
-    readonly string _directory = Directory.CreateTempSubdirectory("ristbond-v4l2-layout-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Fact]
     public async Task Managed_layouts_and_numbers_match_videodev2_h()
     {
         Assert.True(File.Exists("/usr/include/linux/videodev2.h"), "/usr/include/linux/videodev2.h is missing: install linux-libc-dev");
-        string source = Path.Combine(_directory, "layout.c");
-        string binary = Path.Combine(_directory, "layout");
-        await File.WriteAllTextAsync(source, Program, TestContext.Current.CancellationToken);
-        var compile = await Tool.RunAsync("gcc", "-o", binary, source);
-        Assert.True(compile.ExitCode == 0, $"gcc failed: {compile.Stderr}");
-        var run = await Tool.RunAsync(binary);
-        Dictionary<string, ulong> c = run.Stdout
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => ulong.Parse(parts[1], CultureInfo.InvariantCulture));
+        Dictionary<string, ulong> c = await CLayoutProbe.RunAsync(Program, TestContext.Current.CancellationToken);
 
         Dictionary<string, ulong> managed = ManagedLayout();
         Assert.Equal(c.Keys.Order(), managed.Keys.Order());

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Ristbond.Video.Tests.Harness;
 
 namespace Ristbond.Video.Tests;
@@ -7,7 +6,7 @@ namespace Ristbond.Video.Tests;
 /// The struct layouts in Interop.X265.*.cs against the C compiler's view of /usr/include/x265.h on this machine:
 /// a tiny C program prints sizeof/offsetof and the managed side must agree field by field.
 /// </summary>
-public sealed class X265LayoutTests : IDisposable
+public sealed class X265LayoutTests
 {
     const string Program = """
         #include <stdio.h>
@@ -28,28 +27,15 @@ public sealed class X265LayoutTests : IDisposable
         }
         """;
 
-    readonly string _directory = Directory.CreateTempSubdirectory("ristbond-x265-layout-").FullName;
-
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Fact]
     public async Task Managed_layouts_match_x265_h()
     {
         Assert.True(File.Exists("/usr/include/x265.h"), "/usr/include/x265.h is missing: install libx265-dev (./build.sh setup)");
-        string source = Path.Combine(_directory, "layout.c");
-        string binary = Path.Combine(_directory, "layout");
-        await File.WriteAllTextAsync(source, Program, TestContext.Current.CancellationToken);
-        var compile = await Tool.RunAsync("gcc", "-o", binary, source);
-        Assert.True(compile.ExitCode == 0, $"gcc failed: {compile.Stderr}");
-        var run = await Tool.RunAsync(binary);
-        Dictionary<string, long> c = run.Stdout
-            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' '))
-            .ToDictionary(parts => parts[0], parts => long.Parse(parts[1], CultureInfo.InvariantCulture));
+        Dictionary<string, ulong> c = await CLayoutProbe.RunAsync(Program, TestContext.Current.CancellationToken);
 
         Dictionary<string, long> managed = ManagedLayout();
         foreach ((string name, long value) in managed)
-            Assert.True(c[name] == value, $"{name}: x265.h says {c[name]}, ristbond uses {value}");
+            Assert.True(value >= 0 && c[name] == (ulong)value, $"{name}: x265.h says {c[name]}, ristbond uses {value}");
     }
 
     static unsafe Dictionary<string, long> ManagedLayout()

@@ -1,31 +1,19 @@
-using System.Net;
-using System.Net.Sockets;
 using Ristbond.MpegTs;
-using Ristbond.Platform;
 
 namespace Ristbond.EndToEnd.Tests.Harness;
 
 /// <summary>Receives what the receiver delivers on a UDP port and checks it packet by packet as the test stream.</summary>
 public sealed class TsCapture : IDisposable
 {
-    readonly Socket _socket;
-    readonly Thread _thread;
+    readonly UdpReceiver _receiver;
     readonly TestPatternVerifier _verifier = new();
     readonly Lock _lock = new();
     readonly List<(long Nanos, long DataPackets)> _timeline = [];
-    volatile bool _stopping;
     long _datagrams;
 
-    public TsCapture(int port)
-    {
-        Port = port;
-        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 8 << 20 };
-        _socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-        _thread = new Thread(Receive) { IsBackground = true, Name = "capture" };
-        _thread.Start();
-    }
+    public TsCapture(int port) => _receiver = new UdpReceiver(port, "capture", Check);
 
-    public int Port { get; }
+    public int Port => _receiver.Port;
     public long Datagrams => Interlocked.Read(ref _datagrams);
 
     /// <summary>A copy of the verifier's findings so far, under the capture's lock.</summary>
@@ -47,30 +35,14 @@ public sealed class TsCapture : IDisposable
 
     public string Summary() => Read(v => v.ToString());
 
-    void Receive()
+    void Check(ReadOnlySpan<byte> datagram, long arrivalNanos)
     {
-        byte[] buffer = new byte[65536];
-        while (!_stopping)
+        lock (_lock)
         {
-            if (!_socket.Poll(50_000, SelectMode.SelectRead))
-                continue;
-            int length;
-            try
-            {
-                length = _socket.Receive(buffer);
-            }
-            catch (SocketException)
-            {
-                return;
-            }
-            long now = MonotonicClock.NowNanos;
-            lock (_lock)
-            {
-                _verifier.Push(buffer.AsSpan(0, length), now);
-                _timeline.Add((now, _verifier.DataPackets));
-            }
-            Interlocked.Increment(ref _datagrams);
+            _verifier.Push(datagram, arrivalNanos);
+            _timeline.Add((arrivalNanos, _verifier.DataPackets));
         }
+        Interlocked.Increment(ref _datagrams);
     }
 
     /// <summary>The longest time between two consecutive deliveries, within a window of the capture.</summary>
@@ -89,10 +61,5 @@ public sealed class TsCapture : IDisposable
         return TimeSpan.FromTicks(longest / 100);
     }
 
-    public void Dispose()
-    {
-        _stopping = true;
-        _thread.Join(1000);
-        _socket.Dispose();
-    }
+    public void Dispose() => _receiver.Dispose();
 }
