@@ -32,7 +32,7 @@ public static partial class VideoCommand
         };
         V4l2Encoder encoder = V4l2Encoder.Open(devicePath, format, options);
         string dmabuf = capture is null ? "" : !capture.ExportsDmabuf ? ", no DMABUF export" : !encoder.ImportsDmabuf ? ", no DMABUF import" : "";
-        if (encoder.ImportsDmabuf && !SameLayout(encoder.Layout, capture!.Layout))
+        if (encoder.ImportsDmabuf && !encoder.Layout.SameAs(capture!.Layout))
         {
             dmabuf = $", layouts differ (capture stride {capture.Layout.LumaStride} x {capture.Layout.PaddedHeight}, encoder {encoder.Layout.LumaStride} x {encoder.Layout.PaddedHeight})";
             // The capture buffers are laid out differently from what the encoder reads: copy instead.
@@ -112,10 +112,6 @@ public static partial class VideoCommand
                 $"Could not find a V4L2 encoder producing {string.Join(" or ", codecs.Select(c => c.ToString().ToUpperInvariant()))} under /dev ({devices.Count} video devices; 'ristbond video devices' lists them)",
                 ExitCodes.RuntimeFailure);
     }
-
-    static bool SameLayout(RawFrameLayout a, RawFrameLayout b) =>
-        a.MemoryPlanes == b.MemoryPlanes && a.LumaStride == b.LumaStride && a.PaddedHeight == b.PaddedHeight
-        && a.InterleavedChroma == b.InterleavedChroma && a.ChromaStride == b.ChromaStride;
 
     static FileStream OpenOutput(string path)
     {
