@@ -8,19 +8,21 @@ namespace Ristbond.Ingest;
 
 /// <summary>
 /// Opens an input named the way users name it: <c>udp://[@][host]:port</c>, <c>rtp://…</c>, a .ts file,
-/// <c>testsrc</c>, or <c>pattern</c> (video ristbond draws and encodes itself, see <paramref name="video"/>).
+/// <c>testsrc</c>, or video ristbond encodes itself (see <see cref="VideoInputFactory"/>): <c>pattern</c>, drawn,
+/// or <c>v4l2:///dev/videoN</c>, captured.
 /// </summary>
 public static class InputFactory
 {
     public const string TestSourceName = "testsrc";
 
-    /// <param name="video">Size, rate and encoder of video ristbond encodes itself; defaults when null.</param>
+    /// <param name="video">Size, rate and encoder of video ristbond encodes itself; defaults when null. A capture
+    /// device takes the size and rate as a request and may grant others.</param>
     public static TsSource Open(string input, bool loop, long testBitrateBps, ILogger log, VideoInputOptions? video = null)
     {
         if (input is TestSourceName or "testsrc://")
             return new TestSource(testBitrateBps);
         if (input is PatternFrameSource.InputName or "pattern://")
-            return OpenPattern(video ?? new VideoInputOptions());
+            return VideoInputFactory.OpenPattern(video ?? new VideoInputOptions());
 
         int schemeEnd = input.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd < 0)
@@ -32,21 +34,17 @@ public static class InputFactory
         {
             "file" => new FileTsSource(rest, loop, log),
             "udp" or "rtp" => OpenUdp(input, rest, log),
-            _ => throw new RistbondException($"input {input}: unknown scheme '{scheme}' (use udp://, rtp://, a .ts file, testsrc or pattern)"),
+            "v4l2" => VideoInputFactory.OpenCapture(input, CapturePath(input, rest), video ?? new VideoInputOptions()),
+            _ => throw new RistbondException($"input {input}: unknown scheme '{scheme}' (use udp://, rtp://, v4l2://, a .ts file, testsrc or pattern)"),
         };
     }
 
-    /// <summary>The test pattern through the chosen encoder; the encoder is opened first, so a missing library fails here.</summary>
-    static VideoTsSource OpenPattern(VideoInputOptions video)
+    /// <summary>The device path of <c>v4l2:///dev/videoN</c>: absolute, naming a node.</summary>
+    static string CapturePath(string input, string rest)
     {
-        VideoFormat format = new(video.Width, video.Height, VideoEncoderFactory.PreferredPixelFormat(video.Encoder),
-            video.FrameRateNumerator, video.FrameRateDenominator);
-        IVideoEncoder encoder = VideoEncoderFactory.Open(video.Encoder, format, new VideoEncoderSettings
-        {
-            InitialBitrate = video.InitialBitrateBps,
-            MaximumBitrate = video.MaxBitrateBps,
-        });
-        return new VideoTsSource(new PatternFrameSource(format), encoder, VideoEncoderFactory.NameOf(encoder));
+        if (rest.Length < 2 || rest[0] != '/' || rest.EndsWith('/'))
+            throw new RistbondException($"input {input}: expected v4l2:///dev/videoN (the capture device's path after v4l2://)");
+        return rest;
     }
 
     static UdpTsSource OpenUdp(string input, string rest, ILogger log)

@@ -45,16 +45,21 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
 
     /// <param name="encoderName">The encoder as reported (x265, v4l2:/dev/video1).</param>
     /// <param name="clock">The clock the pacing sleeps on and latency is read from; the monotonic clock by default.</param>
-    public VideoTsSource(IFrameSource frames, IVideoEncoder encoder, string encoderName, IPacingClock? clock = null)
+    /// <param name="codec">What the encoder produces: the stream type the muxer declares.</param>
+    /// <param name="encoderDetail">The encoder for the start-up log line (device, codec, bitrate control); the name by default.</param>
+    public VideoTsSource(IFrameSource frames, IVideoEncoder encoder, string encoderName, IPacingClock? clock = null,
+        VideoCodec codec = VideoCodec.Hevc, string? encoderDetail = null)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ArgumentNullException.ThrowIfNull(encoder);
         _frames = frames;
         _encoder = encoder;
         EncoderName = encoderName;
+        EncoderDetail = encoderDetail ?? encoderName;
+        Codec = codec;
         _clock = clock ?? SystemPacingClock.Instance;
         _pacer = new AccessUnitPacer(_clock);
-        _muxer = new VideoMuxer(_pacer, new VideoMuxerOptions { Codec = VideoCodec.Hevc });
+        _muxer = new VideoMuxer(_pacer, new VideoMuxerOptions { Codec = codec });
         VideoFormat format = frames.Format;
         _pacingWindowNanos = (long)(PacingShare * format.FrameRateDenominator * MonotonicClock.NanosPerSecond / format.FrameRateNumerator);
         _cpuAtLastStats = Environment.CpuUsage.TotalTime;
@@ -63,6 +68,10 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
     public override string Name => _frames.Name;
 
     public string EncoderName { get; }
+
+    public string EncoderDetail { get; }
+
+    public VideoCodec Codec { get; }
 
     public VideoFormat Format => _frames.Format;
 
@@ -145,9 +154,10 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
         _cpuAtLastStats = cpu;
         _framesAtLastStats = frames;
         VideoFormat format = _frames.Format;
+        string codec = Codec == VideoCodec.H264 ? "h264" : "hevc";
         return new VideoSendStats
         {
-            Codec = "hevc",
+            Codec = codec,
             Encoder = EncoderName,
             Width = format.Width,
             Height = format.Height,

@@ -1,4 +1,5 @@
 using Ristbond.Platform;
+using Ristbond.Video.V4l2;
 
 namespace Ristbond.Video;
 
@@ -9,20 +10,38 @@ public enum VideoEncoderKind
     Auto,
     /// <summary>libx265 in software (<see cref="X265Encoder"/>).</summary>
     X265,
+    /// <summary>A V4L2 stateful encoder at a configured path (<see cref="V4l2Encoder"/>).</summary>
+    V4l2,
 }
 
 /// <summary>An <c>--encoder</c> value, checked for form before anything is opened.</summary>
 public sealed record VideoEncoderChoice(VideoEncoderKind Kind, string Text)
 {
-    public const string Usage = "x265 or auto";
+    public const string Usage = "auto, x265 or a V4L2 encoder's /dev/videoN";
 
     public static VideoEncoderChoice Auto { get; } = new(VideoEncoderKind.Auto, "auto");
+
+    public static VideoEncoderChoice Software { get; } = new(VideoEncoderKind.X265, "x265");
+
+    /// <summary>A V4L2 encoder at <paramref name="devicePath"/>.</summary>
+    public static VideoEncoderChoice Device(string devicePath) => new(VideoEncoderKind.V4l2, devicePath);
+
+    /// <summary>The V4L2 encoder's path; null for the other kinds.</summary>
+    public string? DevicePath => Kind == VideoEncoderKind.V4l2 ? Text : null;
 
     /// <summary>Throws a <see cref="RistbondException"/> naming the option and the value it cannot use.</summary>
     public static VideoEncoderChoice Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Trim().ToLowerInvariant() switch
+        string trimmed = text.Trim();
+        // A path: the device is opened (and refused, naming it) only when video is encoded.
+        if (trimmed.StartsWith('/'))
+        {
+            return trimmed.Length > 1 && !trimmed.EndsWith('/')
+                ? Device(trimmed)
+                : throw new RistbondException($"--encoder '{text}': name the encoder's device, e.g. /dev/video1");
+        }
+        return trimmed.ToLowerInvariant() switch
         {
             "auto" or "" => Auto,
             "x265" or "libx265" or "software" => new(VideoEncoderKind.X265, text),
@@ -47,41 +66,96 @@ public sealed record VideoEncoderSettings
 /// <summary>
 /// The one place an <c>--encoder</c> choice becomes an <see cref="IVideoEncoder"/>. A mechanism is one branch
 /// here: the pixel layout it takes natively (so the source delivers frames it needs no conversion for) and how it
-/// is opened. <see cref="VideoEncoderKind.Auto"/> takes the first hardware encoder found and falls back to x265.
+/// is opened. <see cref="VideoEncoderKind.Auto"/> takes the first V4L2 encoder found that produces a codec the
+/// send path carries (<see cref="CarriedCodecs"/>) and falls back to x265 (<see cref="Resolve"/>).
 /// </summary>
 public static class VideoEncoderFactory
 {
-    /// <summary>The raw layout the chosen encoder takes without converting (x265: planar I420).</summary>
+    /// <summary>The hardware codecs MPEG-TS carries, in order of preference (never FWHT, vicodec's test codec).</summary>
+    public static IReadOnlyList<V4l2Codec> CarriedCodecs { get; } = [V4l2Codec.Hevc, V4l2Codec.H264];
+
+    /// <summary>
+    /// Turns <see cref="VideoEncoderKind.Auto"/> into what it means on this machine: the first V4L2 encoder of
+    /// <paramref name="devices"/> (by default every /dev/videoN, asked by capability) producing HEVC, else H.264,
+    /// else x265. Other choices come back as they are.
+    /// </summary>
+    public static VideoEncoderChoice Resolve(VideoEncoderChoice choice, IReadOnlyList<V4l2DeviceInfo>? devices = null)
+    {
+        ArgumentNullException.ThrowIfNull(choice);
+        if (choice.Kind != VideoEncoderKind.Auto)
+            return choice;
+        V4l2DeviceInfo? found = V4l2Discovery.FindEncoder(devices ?? V4l2Discovery.Scan(), CarriedCodecs);
+        return found is null ? VideoEncoderChoice.Software : VideoEncoderChoice.Device(found.Path);
+    }
+
+    /// <summary>
+    /// The raw layout the chosen encoder takes without converting (x265: planar I420; V4L2 encoders: NV12).
+    /// Auto depends on the machine: <see cref="Resolve"/> it first.
+    /// </summary>
     public static PixelFormat PreferredPixelFormat(VideoEncoderChoice choice)
     {
         ArgumentNullException.ThrowIfNull(choice);
         return choice.Kind switch
         {
-            VideoEncoderKind.Auto or VideoEncoderKind.X265 => PixelFormat.I420,
+            VideoEncoderKind.X265 => PixelFormat.I420,
+            VideoEncoderKind.V4l2 => PixelFormat.Nv12,
+            VideoEncoderKind.Auto => throw new ArgumentException("--encoder auto is resolved (Resolve) before its pixel format is known", nameof(choice)),
             _ => throw new ArgumentOutOfRangeException(nameof(choice), choice.Kind, "unknown encoder kind"),
         };
     }
 
-    /// <summary>Opens the encoder for <paramref name="format"/>; a missing library or a refused setting is a <see cref="RistbondException"/>.</summary>
+    /// <summary>Opens the encoder for <paramref name="format"/>; a missing library, device or a refused setting is a <see cref="RistbondException"/>.</summary>
     public static IVideoEncoder Open(VideoEncoderChoice choice, VideoFormat format, VideoEncoderSettings settings)
     {
         ArgumentNullException.ThrowIfNull(choice);
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(settings);
-        return choice.Kind switch
+        VideoEncoderChoice resolved = Resolve(choice);
+        return resolved.Kind switch
         {
-            // No hardware encoder is probed yet: auto is software.
-            VideoEncoderKind.Auto or VideoEncoderKind.X265 => OpenX265(format, settings),
+            VideoEncoderKind.X265 => OpenX265(format, settings),
+            VideoEncoderKind.V4l2 => OpenV4l2(resolved.Text, format, settings, importDmabuf: false),
             _ => throw new ArgumentOutOfRangeException(nameof(choice), choice.Kind, "unknown encoder kind"),
         };
     }
 
-    /// <summary>The mechanism an opened encoder is, as logs and the stats stream name it.</summary>
+    /// <summary>
+    /// Opens the V4L2 encoder at <paramref name="devicePath"/> for HEVC, else H.264; a device producing neither is
+    /// refused naming it. <paramref name="importDmabuf"/>: take frames as a capture device's DMABUF where the driver can.
+    /// </summary>
+    public static V4l2Encoder OpenV4l2(string devicePath, VideoFormat format, VideoEncoderSettings settings, bool importDmabuf)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return V4l2Encoder.Open(devicePath, format, new V4l2EncoderOptions
+        {
+            Codecs = CarriedCodecs,
+            InitialBitrate = Math.Max(1, Math.Min(settings.InitialBitrate, settings.MaximumBitrate)),
+            KeyframeIntervalSeconds = settings.KeyframeIntervalSeconds,
+            ImportDmabuf = importDmabuf,
+        });
+    }
+
+    /// <summary>The mechanism an opened encoder is, as the stats stream names it (x265, v4l2:/dev/video1).</summary>
     public static string NameOf(IVideoEncoder encoder) => encoder switch
     {
         X265Encoder => "x265",
+        V4l2Encoder v4l2 => $"v4l2:{v4l2.DevicePath}",
+        DmabufImportEncoder imported => NameOf(imported.Encoder),
         _ => encoder.GetType().Name,
     };
+
+    /// <summary>The opened encoder for the one log line at start: its device, codec and how bitrate changes reach it.</summary>
+    public static string Describe(IVideoEncoder encoder) => encoder switch
+    {
+        V4l2Encoder v4l2 => DescribeV4l2(v4l2, "frames copied"),
+        DmabufImportEncoder imported => DescribeV4l2(imported.Encoder, "DMABUF import"),
+        X265Encoder => "x265 (software)",
+        _ => NameOf(encoder),
+    };
+
+    static string DescribeV4l2(V4l2Encoder encoder, string frames) =>
+        $"{NameOf(encoder)} ({encoder.Info.Driver} '{encoder.Info.Card}', {encoder.Codec.ToString().ToUpperInvariant()}, " +
+        $"bitrate control {encoder.BitrateControl}, {frames})";
 
     static X265Encoder OpenX265(VideoFormat format, VideoEncoderSettings settings)
     {

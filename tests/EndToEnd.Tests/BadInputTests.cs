@@ -106,6 +106,19 @@ public sealed class BadInputTests
     public void Bad_video_option_is_named(string option, string value, string why) =>
         AssertOneLineError(["send", "-i", "pattern", option, value, "-o", "rist://127.0.0.1:5000"], 2, [why]);
 
+    // This machine has no V4L2 devices (they run for real in the QEMU board): a named one is absent.
+    [Fact]
+    public void Missing_capture_device_is_named() =>
+        AssertOneLineError(["send", "-i", "v4l2:///dev/video99", "-o", "rist://127.0.0.1:5000"], 2, ["Could not open /dev/video99"]);
+
+    [Fact]
+    public void Missing_encoder_device_is_named() =>
+        AssertOneLineError(["send", "-i", "pattern", "--encoder", "/dev/video99", "-o", "rist://127.0.0.1:5000"], 2, ["Could not open /dev/video99"]);
+
+    [Fact]
+    public void Capture_input_without_a_device_is_named() =>
+        AssertOneLineError(["send", "-i", "v4l2://", "-o", "rist://127.0.0.1:5000"], 2, ["input v4l2://", "expected v4l2:///dev/videoN"]);
+
     [Fact]
     public void File_that_is_not_ts_is_named()
     {

@@ -108,10 +108,13 @@ public sealed class VideoSendTests
     {
         const long high = 3_000_000, low = 1_000_000;
         using var path = new VideoPath(("a", Up(10_000_000, 20), Down(20)), ("b", Up(10_000_000, 30), Down(30)));
-        using var sender = new RistbondProcess("send", "-i", "pattern", "--video-size", "640x360", "--static-weights",
+        using var sender = new RistbondProcess("send", "-i", "pattern", "--video-size", "640x360", "--static-weights", "--encoder", "auto",
             "--bitrate", "3M", "-o", path.Outputs);
         Assert.True(sender.WaitForStats(s => s.TryGetProperty("encoder", out JsonElement e) && e.GetProperty("frames").GetInt64() >= 180, TimeSpan.FromSeconds(30)),
             "180 frames were not sent within 30 s\n" + sender.Transcript());
+        // auto: this machine has no V4L2 HEVC/H.264 encoder, so the software encoder is chosen, and the log says why.
+        Assert.Equal("x265", Encoder(sender.Stats[^1]).GetProperty("encoder").GetString());
+        Assert.Contains(sender.Process.Stderr, l => l.Contains("through x265 (software) [auto: no V4L2 HEVC/H.264 encoder found]", StringComparison.Ordinal));
 
         long change = MonotonicClock.NowNanos;
         Assert.Equal("ok", sender.Control("bitrate 1M"));

@@ -37,6 +37,32 @@ public sealed class InputFactoryTests : IDisposable
     }
 
     [Theory]
+    [InlineData("v4l2://")]
+    [InlineData("v4l2:///")]
+    [InlineData("v4l2://dev/video0")]
+    public void V4l2_input_without_a_device_path_is_refused(string input)
+    {
+        var error = Assert.Throws<RistbondException>(() => Open(input).Dispose());
+
+        Assert.Equal($"input {input}: expected v4l2:///dev/videoN (the capture device's path after v4l2://)", error.Message);
+        Assert.Equal(ExitCodes.BadInput, error.ExitCode);
+    }
+
+    [Fact]
+    public void V4l2_input_opens_the_named_capture_device()
+    {
+        // This machine has no V4L2 devices (the capture path runs for real in the QEMU board): the input is
+        // recognised, and opening the absent device fails naming it.
+        const string device = "/dev/video99";
+        Assert.False(File.Exists(device));
+
+        var error = Assert.Throws<RistbondException>(() => Open("v4l2://" + device).Dispose());
+
+        Assert.Equal($"Could not open {device}: No such file or directory", error.Message);
+        Assert.Equal(ExitCodes.BadInput, error.ExitCode);
+    }
+
+    [Theory]
     [InlineData("testsrc")]
     [InlineData("testsrc://")]
     public void Testsrc_opens_the_test_source_at_the_given_rate(string input)

@@ -48,7 +48,37 @@ public sealed class VideoInputOptionsTests
     [InlineData("auto", VideoEncoderKind.Auto)]
     public void Encoders_are_read(string text, VideoEncoderKind kind) => Assert.Equal(kind, VideoEncoderChoice.Parse(text).Kind);
 
+    [Theory]
+    [InlineData("/dev/video5", "/dev/video5")]
+    [InlineData(" /dev/video11 ", "/dev/video11")]
+    [InlineData("/dev/v4l/by-path/platform-aa00000.video-codec-video-index1", "/dev/v4l/by-path/platform-aa00000.video-codec-video-index1")]
+    public void A_device_path_chooses_that_v4l2_encoder(string text, string path)
+    {
+        VideoEncoderChoice choice = VideoEncoderChoice.Parse(text);
+
+        Assert.Equal(VideoEncoderKind.V4l2, choice.Kind);
+        Assert.Equal(path, choice.DevicePath);
+        Assert.Equal(PixelFormat.Nv12, VideoEncoderFactory.PreferredPixelFormat(choice));
+    }
+
+    [Fact]
+    public void X265_takes_planar_frames_and_has_no_device()
+    {
+        VideoEncoderChoice choice = VideoEncoderChoice.Parse("x265");
+
+        Assert.Null(choice.DevicePath);
+        Assert.Equal(PixelFormat.I420, VideoEncoderFactory.PreferredPixelFormat(choice));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/dev/")]
+    public void A_path_that_names_no_device_is_refused(string text) =>
+        Assert.Equal($"--encoder '{text}': name the encoder's device, e.g. /dev/video1",
+            Assert.Throws<RistbondException>(() => VideoEncoderChoice.Parse(text)).Message);
+
     [Fact]
     public void An_unknown_encoder_is_named_with_the_choices() =>
-        Assert.Equal("--encoder 'nvenc': unknown encoder (use x265 or auto)", Assert.Throws<RistbondException>(() => VideoEncoderChoice.Parse("nvenc")).Message);
+        Assert.Equal("--encoder 'nvenc': unknown encoder (use auto, x265 or a V4L2 encoder's /dev/videoN)",
+            Assert.Throws<RistbondException>(() => VideoEncoderChoice.Parse("nvenc")).Message);
 }

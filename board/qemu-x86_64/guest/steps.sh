@@ -4,7 +4,7 @@
 # session: when it overruns, init kills it and every process it started.
 
 # The order the steps run in.
-STEPS="machine vicodec vim2m vivid gpio_sim netem leds v4l2_devices v4l2_encode_pattern v4l2_encode_capture v4l2_bitrate v4l2_errors ristbond_board netbond"
+STEPS="machine vicodec vim2m vivid gpio_sim netem leds v4l2_devices v4l2_encode_pattern v4l2_encode_capture v4l2_bitrate v4l2_errors v4l2_send ristbond_board netbond"
 
 # The verdict is one line: newlines in a reason (a command's output) become spaces.
 pass() { echo "PASS $*" | tr '\n' ' ' >"$VERDICT_FILE"; exit 0; }
@@ -498,4 +498,24 @@ step_v4l2_errors() {
   expect_error "ristbond: Could not query V4L2 capabilities on /dev/null: " -d /dev/null
   expect_error "ristbond: Could not capture from /dev/video98: \|Could not open /dev/video98" -i v4l2:///dev/video98 --codec fwht
   pass "wrong path, a capture device, vim2m (no coded format) and /dev/null as encoder each gave one line naming the device"
+}
+
+# `ristbond send` chooses its encoder from the same devices. The board has no HEVC/H.264 encoder (vicodec is FWHT
+# only, which MPEG-TS does not carry): named, vicodec is refused naming it; auto falls back to x265, and the image
+# carries no libx265, so the fallback shows as x265's own missing-library line (exit 4), after vivid was opened.
+step_v4l2_send() {
+  need_ristbond
+  enc=$(find_video_node stateful-encoder vicodec) cap=$(find_video_node vivid-000-vid-cap vivid)
+  expect_send() {
+    code=$1 want=$2; shift 2
+    out=$(ristbond send "$@" --video-size 640x360 -o rist://127.0.0.1:5000 2>&1); rc=$?
+    echo "ristbond send $*: exit $rc: $out"
+    [ $rc -eq "$code" ] || fail "ristbond send $* exited $rc, not $code: $out"
+    [ "$(echo "$out" | wc -l)" -eq 1 ] || fail "more than one line for $*: $out"
+    echo "$out" | grep -q "$want" || fail "for $*: '$out' does not say '$want'"
+  }
+  expect_send 2 "ristbond: Could not use /dev/$enc as an encoder: it produces FWHT, not HEVC or H264" -i pattern --encoder "/dev/$enc"
+  expect_send 2 "ristbond: Could not open /dev/video98" -i v4l2:///dev/video98 --encoder auto
+  expect_send 4 "ristbond: Could not load libx265" -i "v4l2:///dev/$cap" --encoder auto
+  pass "send: vicodec named as encoder refused (FWHT); a missing capture node named; auto with vivid fell back to x265"
 }

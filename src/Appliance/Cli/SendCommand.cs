@@ -19,7 +19,7 @@ public static class SendCommand
     {
         var input = new Option<string>("--input", "-i")
         {
-            Description = "udp://[@][address]:port (TS or RTP/TS from an encoder), a .ts file, testsrc, or pattern (HEVC test pattern ristbond encodes)",
+            Description = "udp://[@][address]:port (TS or RTP/TS from an encoder), a .ts file, testsrc, pattern (test pattern ristbond encodes) or v4l2:///dev/videoN (a capture device ristbond encodes)",
             Required = true,
         };
         var output = new Option<string[]>("--output", "-o")
@@ -31,23 +31,23 @@ public static class SendCommand
         var loop = new Option<bool>("--loop") { Description = "Send a .ts file again and again" };
         var bitrate = new Option<long>("--bitrate")
         {
-            Description = "Start bit rate of testsrc or of the pattern's encoder (k/M suffixes); then the recommendation",
+            Description = "Start bit rate of testsrc or of the video encoder (k/M suffixes); then the recommendation",
             CustomParser = RistbondCli.ParseBitrate,
             DefaultValueFactory = _ => 4_000_000,
         };
         var videoSize = new Option<string>("--video-size")
         {
-            Description = "With -i pattern: picture size WIDTHxHEIGHT",
+            Description = "With -i pattern or v4l2://: picture size WIDTHxHEIGHT (a capture device may grant another)",
             DefaultValueFactory = _ => "1280x720",
         };
         var fps = new Option<string>("--fps")
         {
-            Description = "With -i pattern: frames per second (30, 25, 29.97, 30000/1001)",
+            Description = "With -i pattern or v4l2://: frames per second (30, 25, 29.97, 30000/1001; a capture device may grant another)",
             DefaultValueFactory = _ => "30",
         };
         var encoder = new Option<string>("--encoder")
         {
-            Description = "With -i pattern: the video encoder, x265 (software) or auto (hardware where found, else x265)",
+            Description = "With -i pattern or v4l2://: the video encoder, auto (a V4L2 HEVC/H.264 encoder where found, else x265), x265 (software) or /dev/videoN (that V4L2 encoder)",
             DefaultValueFactory = _ => "auto",
         };
         var minBitrate = new Option<long>("--min-bitrate")

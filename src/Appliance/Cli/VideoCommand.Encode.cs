@@ -9,8 +9,6 @@ namespace Ristbond.Appliance.Cli;
 // (board/qemu-x86_64/guest/steps.sh): keep their words stable.
 public static partial class VideoCommand
 {
-    const int CaptureTimeoutMilliseconds = 2000;
-
     internal static int RunEncode(EncodeSettings s, TextWriter output)
     {
         if (s.Frames <= 0)
@@ -32,7 +30,7 @@ public static partial class VideoCommand
         };
         V4l2Encoder encoder = V4l2Encoder.Open(devicePath, format, options);
         string dmabuf = capture is null ? "" : !capture.ExportsDmabuf ? ", no DMABUF export" : !encoder.ImportsDmabuf ? ", no DMABUF import" : "";
-        if (encoder.ImportsDmabuf && !SameLayout(encoder.Layout, capture!.Layout))
+        if (encoder.ImportsDmabuf && !encoder.Layout.SameAs(capture!.Layout))
         {
             dmabuf = $", layouts differ (capture stride {capture.Layout.LumaStride} x {capture.Layout.PaddedHeight}, encoder {encoder.Layout.LumaStride} x {encoder.Layout.PaddedHeight})";
             // The capture buffers are laid out differently from what the encoder reads: copy instead.
@@ -51,8 +49,10 @@ public static partial class VideoCommand
             var report = new EncodeReport(encoder, output);
             report.StartSegment(0, s.Bitrate);
             var pattern = capture is null ? new TestPatternSource(format) : null;
-            uint? lastSequence = null;
-            long dropped = 0;
+            // The capture path as `send -i v4l2://` runs it: the frame source hands each buffer back at the next
+            // frame, and a DMABUF-importing encoder is given the held frame's buffer.
+            using V4l2FrameSource? frames = capture is null ? null : new V4l2FrameSource(s.Input, capture);
+            IVideoEncoder coder = frames is not null && encoder.ImportsDmabuf ? new DmabufImportEncoder(encoder, frames) : encoder;
             for (int i = 0; i < s.Frames; i++)
             {
                 if (s.BitrateChanges.TryGetValue(i, out long rate))
@@ -72,23 +72,16 @@ public static partial class VideoCommand
                         Deliver(unit, report, file, muxer);
                     continue;
                 }
-                if (!capture.TryNextFrame(CaptureTimeoutMilliseconds, out V4l2Frame frame))
-                    throw new RistbondException($"Could not capture from {capturePath}: no frame within {CaptureTimeoutMilliseconds} ms", ExitCodes.RuntimeFailure);
-                if (lastSequence is uint last && frame.Sequence > last + 1)
-                    dropped += frame.Sequence - last - 1;
-                lastSequence = frame.Sequence;
-                produced = encoder.ImportsDmabuf
-                    ? encoder.EncodeDmabuf(frame.DmabufFd, frame.BytesUsed, frame.CaptureNanos, out unit)
-                    : encoder.Encode(frame.Packed, frame.CaptureNanos, out unit);
-                if (produced)
+                // Waits up to V4l2FrameSource.StallTimeoutMilliseconds, then throws naming the device.
+                _ = frames!.TryNextFrame(CancellationToken.None, out ReadOnlySpan<byte> frame, out long captureNanos);
+                if (coder.Encode(frame, captureNanos, out unit))
                     Deliver(unit, report, file, muxer);
-                capture.Release(frame);
             }
             while (encoder.Drain(out EncodedAccessUnit unit))
                 Deliver(unit, report, file, muxer);
             muxer?.Flush();
             report.EndSegment(s.Frames - 1);
-            report.Summary(s.Frames, dropped);
+            report.Summary(s.Frames, frames?.SkippedFrames ?? 0);
             if (report.Coded == 0)
                 throw new RistbondException($"Could not encode on {encoder.DevicePath}: {s.Frames} frames in, no coded frame out", ExitCodes.RuntimeFailure);
         }
@@ -112,10 +105,6 @@ public static partial class VideoCommand
                 $"Could not find a V4L2 encoder producing {string.Join(" or ", codecs.Select(c => c.ToString().ToUpperInvariant()))} under /dev ({devices.Count} video devices; 'ristbond video devices' lists them)",
                 ExitCodes.RuntimeFailure);
     }
-
-    static bool SameLayout(RawFrameLayout a, RawFrameLayout b) =>
-        a.MemoryPlanes == b.MemoryPlanes && a.LumaStride == b.LumaStride && a.PaddedHeight == b.PaddedHeight
-        && a.InterleavedChroma == b.InterleavedChroma && a.ChromaStride == b.ChromaStride;
 
     static FileStream OpenOutput(string path)
     {

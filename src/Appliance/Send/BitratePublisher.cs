@@ -10,7 +10,7 @@ using Ristbond.Platform;
 namespace Ristbond.Appliance.Send;
 
 /// <summary>
-/// Gets the recommended bitrate to the encoder. A source ristbond drives (testsrc, the encoder of <c>-i pattern</c>)
+/// Gets the recommended bitrate to the encoder. A source ristbond drives (testsrc, the encoder of <c>-i pattern</c> or <c>-i v4l2://…</c>)
 /// is set directly, at the next frame; an
 /// external encoder is told by running a command (<c>--bitrate-command</c>: through /bin/sh, with the bitrate in
 /// bits/s as its last argument and in RISTBOND_BITRATE_BPS) and/or by a datagram to a UDP port

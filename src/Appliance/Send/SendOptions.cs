@@ -10,7 +10,7 @@ public sealed record SendOptions
     public bool Loop { get; init; }
     /// <summary>Bit rate of the built-in test source at start; it then follows the recommendation.</summary>
     public long TestBitrateBps { get; init; } = 4_000_000;
-    /// <summary>Size, frame rate and encoder of video ristbond encodes itself (<c>-i pattern</c>).</summary>
+    /// <summary>Size, frame rate and encoder of video ristbond encodes itself (<c>-i pattern</c>, <c>-i v4l2:///dev/videoN</c>).</summary>
     public Ingest.VideoInputOptions Video { get; init; } = new();
     /// <summary>The range the recommended encoder bitrate stays in.</summary>
     public long MinBitrateBps { get; init; } = 500_000;

@@ -109,7 +109,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         _log.LogInformation(_options.Modems ? "librist {Version}, flow id {FlowId}, links from the modems" : "librist {Version}, flow id {FlowId}, {Count} link(s)",
             RistLibrary.Version, _sender.FlowId, urls.Count);
         if (_source is VideoTsSource video)
-            _log.LogInformation("video: {Format} through {Encoder} at {Rate}", video.Format, video.EncoderName, Units.FormatBitrate(video.BitrateBps));
+            _log.LogInformation("video: {Input} {Format} through {Encoder} at {Rate}", video.Name, video.Format, video.EncoderDetail, Units.FormatBitrate(video.BitrateBps));
 
         var bonding = new Bonding.BondingOptions
         {
@@ -309,7 +309,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
                 follower.FollowBitrate(bitsPerSecond);
                 break;
             default:
-                throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc or pattern; its bit rate is set by its encoder");
+                throw new RistbondException($"bitrate: the input {_source?.Name} is not testsrc, pattern or v4l2://; its bit rate is set by its encoder");
         }
         _log.LogInformation("{Input}: bit rate set to {Rate}", _source.Name, Units.FormatBitrate(((IBitrateFollower)_source).BitrateBps));
     }

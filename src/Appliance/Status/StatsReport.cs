@@ -27,7 +27,7 @@ public sealed record StatsReport
     /// <summary>What happened since the last line (congestion-control, bandwidth-available); absent when nothing did.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EventReport>? Events { get; init; }
-    /// <summary>The video path when ristbond encodes (<c>-i pattern</c>); absent for TS inputs.</summary>
+    /// <summary>The video path when ristbond encodes (<c>-i pattern</c>, <c>-i v4l2://…</c>); absent for TS inputs.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public VideoSendStats? Encoder { get; init; }
 }

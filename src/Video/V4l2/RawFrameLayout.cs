@@ -52,6 +52,14 @@ public sealed class RawFrameLayout
     public int[] PlaneBytes { get; }
 
     /// <summary>
+    /// True when a buffer laid out as <paramref name="other"/> can be read as this layout: what decides whether an
+    /// encoder may import a capture device's DMABUF, or must be given a copy.
+    /// </summary>
+    public bool SameAs(RawFrameLayout other) =>
+        other is not null && MemoryPlanes == other.MemoryPlanes && LumaStride == other.LumaStride && PaddedHeight == other.PaddedHeight
+        && InterleavedChroma == other.InterleavedChroma && ChromaStride == other.ChromaStride;
+
+    /// <summary>
     /// Copies packed <paramref name="frame"/> (<paramref name="source"/>'s size and chroma order) into the planes.
     /// <paramref name="plane1"/> and <paramref name="plane2"/> are used only for 2- and 3-plane layouts.
     /// </summary>

@@ -141,7 +141,10 @@ public sealed class V4l2Capture : IDisposable
     }
 
     /// <summary>Gives the frame's buffer back to the driver; the frame's bytes are not to be read after this.</summary>
-    public void Release(in V4l2Frame frame) => _queue.Queue(frame.Index, [], 0);
+    public void Release(in V4l2Frame frame) => Release(frame.Index);
+
+    /// <summary>Gives buffer <paramref name="bufferIndex"/> (a frame's <see cref="V4l2Frame.Index"/>) back to the driver.</summary>
+    public void Release(int bufferIndex) => _queue.Queue(bufferIndex, [], 0);
 
     ReadOnlySpan<byte> Repack(ReadOnlySpan<byte> mapped)
     {
