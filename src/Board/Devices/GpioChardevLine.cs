@@ -71,7 +71,7 @@ public sealed class GpioChardevChips(string devRoot = "/dev") : IGpioChips
         try
         {
             chip.DangerousAddRef(ref added);
-            if (ioctl((int)chip.DangerousGetHandle(), GPIO_GET_CHIPINFO_IOCTL, &info) < 0)
+            if (Interop.Libc.Ioctl((int)chip.DangerousGetHandle(), GPIO_GET_CHIPINFO_IOCTL, &info) < 0)
                 throw new RistbondException($"Could not read the chip info of {path}: {Marshal.GetLastPInvokeErrorMessage()} (is it a GPIO chip?)");
         }
         finally
@@ -121,7 +121,7 @@ public sealed class GpioChardevLine : IGpioLine
         try
         {
             chip.DangerousAddRef(ref added);
-            if (ioctl((int)chip.DangerousGetHandle(), GPIO_V2_GET_LINE_IOCTL, &request) < 0)
+            if (Interop.Libc.Ioctl((int)chip.DangerousGetHandle(), GPIO_V2_GET_LINE_IOCTL, &request) < 0)
                 throw new RistbondException($"Could not request line {spec.Line} of {chipPath} as an output: {Marshal.GetLastPInvokeErrorMessage()}", ExitCodes.RuntimeFailure);
         }
         finally
@@ -141,7 +141,7 @@ public sealed class GpioChardevLine : IGpioLine
         try
         {
             _handle.DangerousAddRef(ref added);
-            if (ioctl((int)_handle.DangerousGetHandle(), GPIO_V2_LINE_SET_VALUES_IOCTL, &values) < 0)
+            if (Interop.Libc.Ioctl((int)_handle.DangerousGetHandle(), GPIO_V2_LINE_SET_VALUES_IOCTL, &values) < 0)
                 throw new RistbondException($"Could not set {Name} to {(value ? 1 : 0)}: {Marshal.GetLastPInvokeErrorMessage()}", ExitCodes.RuntimeFailure);
         }
         finally
@@ -160,5 +160,5 @@ internal sealed class GpioLineHandle : SafeHandleZeroOrMinusOneIsInvalid
 {
     public GpioLineHandle(int fd) : base(ownsHandle: true) => SetHandle(fd);
 
-    protected override bool ReleaseHandle() => close((int)handle) == 0;
+    protected override bool ReleaseHandle() => Interop.Libc.Close((int)handle) == 0;
 }

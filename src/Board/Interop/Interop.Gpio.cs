@@ -81,11 +81,5 @@ internal static partial class Interop
             public ulong bits;
             public ulong mask;
         }
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "ioctl", SetLastError = true)]
-        internal static partial int ioctl(int fd, nuint request, void* argument);
-
-        [LibraryImport(Libraries.Libc, EntryPoint = "close")]
-        internal static partial int close(int fd);
     }
 }

@@ -72,5 +72,5 @@ internal sealed class EventFdHandle : SafeHandleMinusOneIsInvalid
         Interop.Poll.read(Fd, &count, sizeof(ulong));
     }
 
-    protected override bool ReleaseHandle() => Interop.Poll.close((int)handle) == 0;
+    protected override bool ReleaseHandle() => Interop.Libc.Close((int)handle) == 0;
 }

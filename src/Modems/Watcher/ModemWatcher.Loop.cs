@@ -148,16 +148,16 @@ public sealed partial class ModemWatcher
         if (remaining <= 0)
             return;
         int timeoutMs = (int)Math.Min(int.MaxValue, (remaining + 999_999) / 1_000_000);
-        Interop.Poll.PollFd* fds = stackalloc Interop.Poll.PollFd[2];
-        fds[0] = new Interop.Poll.PollFd { fd = _wake.Fd, events = Interop.Poll.POLLIN };
+        Interop.Libc.PollFd* fds = stackalloc Interop.Libc.PollFd[2];
+        fds[0] = new Interop.Libc.PollFd { Fd = _wake.Fd, Events = Interop.Libc.POLLIN };
         int count = 1;
         if (bus is not null)
         {
-            fds[1] = new Interop.Poll.PollFd { fd = bus.Fd, events = bus.Events };
+            fds[1] = new Interop.Libc.PollFd { Fd = bus.Fd, Events = bus.Events };
             count = 2;
         }
-        int ready = Interop.Poll.poll(fds, (nuint)count, timeoutMs);
-        if (ready > 0 && fds[0].revents != 0)
+        int ready = Interop.Libc.Poll(fds, (nuint)count, timeoutMs);
+        if (ready > 0 && fds[0].Revents != 0)
             _wake.Drain();
     }
 }
