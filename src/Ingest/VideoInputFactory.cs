@@ -22,7 +22,7 @@ static class VideoInputFactory
         IVideoEncoder encoder = VideoEncoderFactory.Open(choice, format, Settings(video));
         try
         {
-            return Source(new PatternFrameSource(format), encoder, video.Encoder, choice);
+            return Source(new PatternFrameSource(format), encoder, video, choice);
         }
         catch
         {
@@ -46,7 +46,7 @@ static class VideoInputFactory
         try
         {
             encoder = hardware ? OpenHardware(choice.Text, frames, Settings(video)) : VideoEncoderFactory.Open(choice, frames.Format, Settings(video));
-            return Source(frames, encoder, video.Encoder, choice);
+            return Source(frames, encoder, video, choice);
         }
         catch
         {
@@ -69,16 +69,16 @@ static class VideoInputFactory
         return VideoEncoderFactory.OpenV4l2(encoderPath, capture.Format, settings, importDmabuf: false);
     }
 
-    static VideoTsSource Source(IFrameSource frames, IVideoEncoder encoder, VideoEncoderChoice asked, VideoEncoderChoice resolved)
+    static VideoTsSource Source(IFrameSource frames, IVideoEncoder encoder, VideoInputOptions video, VideoEncoderChoice resolved)
     {
         string detail = VideoEncoderFactory.Describe(encoder);
-        if (asked.Kind == VideoEncoderKind.Auto)
+        if (video.Encoder.Kind == VideoEncoderKind.Auto)
             detail += resolved.Kind == VideoEncoderKind.X265 ? " [auto: no V4L2 HEVC/H.264 encoder found]" : " [auto]";
-        return new VideoTsSource(frames, encoder, VideoEncoderFactory.NameOf(encoder), codec: CodecOf(encoder), encoderDetail: detail);
+        return new VideoTsSource(frames, encoder, VideoEncoderFactory.NameOf(encoder), codec: CodecOf(encoder, video), encoderDetail: detail);
     }
 
-    /// <summary>What the muxer declares: the V4L2 encoder's codec (HEVC or H.264; never FWHT, see CarriedCodecs), else HEVC.</summary>
-    static VideoCodec CodecOf(IVideoEncoder encoder)
+    /// <summary>What the muxer declares: the V4L2 encoder's codec (HEVC, H.264, or FWHT when asked for), else HEVC.</summary>
+    static VideoCodec CodecOf(IVideoEncoder encoder, VideoInputOptions video)
     {
         V4l2Encoder? v4l2 = encoder as V4l2Encoder ?? (encoder as DmabufImportEncoder)?.Encoder;
         if (v4l2 is null)
@@ -87,6 +87,7 @@ static class VideoInputFactory
         {
             V4l2Codec.Hevc => VideoCodec.Hevc,
             V4l2Codec.H264 => VideoCodec.H264,
+            V4l2Codec.Fwht when video.AllowFwht => VideoCodec.Fwht,
             _ => throw new RistbondException($"Could not send video from {v4l2.DevicePath}: it produces {v4l2.Codec.ToString().ToUpperInvariant()}, which MPEG-TS does not carry"),
         };
     }
@@ -95,5 +96,7 @@ static class VideoInputFactory
     {
         InitialBitrate = video.InitialBitrateBps,
         MaximumBitrate = video.MaxBitrateBps,
+        // Only for a device named by path: auto must never land on vicodec's test codec.
+        AllowFwht = video.AllowFwht && video.Encoder.Kind == VideoEncoderKind.V4l2,
     };
 }

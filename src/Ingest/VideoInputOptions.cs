@@ -16,6 +16,11 @@ public sealed record VideoInputOptions
     public long InitialBitrateBps { get; init; } = 4_000_000;
     /// <summary>The highest the control loop may set (fixes the stream's level).</summary>
     public long MaxBitrateBps { get; init; } = 20_000_000;
+    /// <summary>
+    /// A V4L2 encoder named in <see cref="Encoder"/> may produce vicodec's FWHT, sent as private data (send
+    /// <c>--allow-fwht</c>: a test of the encoder path on the emulated board; no standard receiver decodes it).
+    /// </summary>
+    public bool AllowFwht { get; init; }
 
     /// <summary>"WIDTHxHEIGHT", both even and at least 16; throws naming --video-size.</summary>
     public static (int Width, int Height) ParseSize(string text)

@@ -3,7 +3,7 @@ namespace Ristbond.Ingest;
 /// <summary>What the video path did, as the stats stream reports it once a second (<c>encoder</c>).</summary>
 public sealed record VideoSendStats
 {
-    /// <summary>hevc (or h264).</summary>
+    /// <summary>hevc, h264, or fwht (vicodec, send --allow-fwht).</summary>
     public required string Codec { get; init; }
     /// <summary>The encoder mechanism: x265, v4l2:/dev/videoN.</summary>
     public required string Encoder { get; init; }

@@ -154,7 +154,12 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
         _cpuAtLastStats = cpu;
         _framesAtLastStats = frames;
         VideoFormat format = _frames.Format;
-        string codec = Codec == VideoCodec.H264 ? "h264" : "hevc";
+        string codec = Codec switch
+        {
+            VideoCodec.H264 => "h264",
+            VideoCodec.Fwht => "fwht",
+            _ => "hevc",
+        };
         return new VideoSendStats
         {
             Codec = codec,

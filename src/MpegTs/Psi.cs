@@ -7,7 +7,11 @@ public static class Psi
 {
     public const int DefaultProgramNumber = 1;
 
-    public readonly record struct ElementaryStream(byte StreamType, int Pid);
+    /// <summary>One stream of the program; a non-zero <paramref name="FormatIdentifier"/> adds a registration descriptor (13818-1 §2.6.8).</summary>
+    public readonly record struct ElementaryStream(byte StreamType, int Pid, uint FormatIdentifier = 0);
+
+    const byte RegistrationDescriptorTag = 0x05;
+    const int RegistrationDescriptorLength = 2 + 4;
 
     /// <summary>Writes one TS packet carrying a PAT that maps <paramref name="programNumber"/> to <paramref name="pmtPid"/>.</summary>
     public static void WritePatPacket(Span<byte> packet, int programNumber, int pmtPid, int continuityCounter, int transportStreamId = 1)
@@ -26,7 +30,9 @@ public static class Psi
     {
         Span<byte> section = stackalloc byte[TsPacket.Size];
         section[0] = 0x02; // table_id: TS_program_map_section
-        int bodyLength = 4 + streams.Length * 5; // PCR_PID + program_info_length, then 5 bytes per stream
+        int bodyLength = 4; // PCR_PID + program_info_length, then 5 bytes per stream and its descriptors
+        foreach (var stream in streams)
+            bodyLength += 5 + (stream.FormatIdentifier != 0 ? RegistrationDescriptorLength : 0);
         WriteSectionHeader(section, 5 + bodyLength + 4, programNumber);
         BinaryPrimitives.WriteUInt16BigEndian(section[8..], (ushort)(0xE000 | pcrPid));
         BinaryPrimitives.WriteUInt16BigEndian(section[10..], 0xF000); // no program descriptors
@@ -35,8 +41,15 @@ public static class Psi
         {
             section[offset] = stream.StreamType;
             BinaryPrimitives.WriteUInt16BigEndian(section[(offset + 1)..], (ushort)(0xE000 | stream.Pid));
-            BinaryPrimitives.WriteUInt16BigEndian(section[(offset + 3)..], 0xF000);
+            int infoLength = stream.FormatIdentifier != 0 ? RegistrationDescriptorLength : 0;
+            BinaryPrimitives.WriteUInt16BigEndian(section[(offset + 3)..], (ushort)(0xF000 | infoLength));
             offset += 5;
+            if (infoLength == 0)
+                continue;
+            section[offset] = RegistrationDescriptorTag;
+            section[offset + 1] = 4;
+            BinaryPrimitives.WriteUInt32BigEndian(section[(offset + 2)..], stream.FormatIdentifier);
+            offset += infoLength;
         }
         WriteSectionPacket(packet, pmtPid, continuityCounter, section[..offset]);
     }

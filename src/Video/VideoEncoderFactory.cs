@@ -61,6 +61,12 @@ public sealed record VideoEncoderSettings
 
     /// <summary>Seconds between IDR pictures: how long a receiver that joins waits for a picture.</summary>
     public double KeyframeIntervalSeconds { get; init; } = 2.0;
+
+    /// <summary>
+    /// A V4L2 encoder named by path may produce vicodec's FWHT when it produces neither HEVC nor H.264 (send
+    /// <c>--allow-fwht</c>, for checking the encoder path on the emulated board). Auto never chooses FWHT.
+    /// </summary>
+    public bool AllowFwht { get; init; }
 }
 
 /// <summary>
@@ -73,6 +79,9 @@ public static class VideoEncoderFactory
 {
     /// <summary>The hardware codecs MPEG-TS carries, in order of preference (never FWHT, vicodec's test codec).</summary>
     public static IReadOnlyList<V4l2Codec> CarriedCodecs { get; } = [V4l2Codec.Hevc, V4l2Codec.H264];
+
+    /// <summary><see cref="CarriedCodecs"/>, then FWHT as private data: what a device named with --allow-fwht may produce.</summary>
+    public static IReadOnlyList<V4l2Codec> CarriedCodecsWithFwht { get; } = [V4l2Codec.Hevc, V4l2Codec.H264, V4l2Codec.Fwht];
 
     /// <summary>
     /// Turns <see cref="VideoEncoderKind.Auto"/> into what it means on this machine: the first V4L2 encoder of
@@ -114,21 +123,21 @@ public static class VideoEncoderFactory
         return resolved.Kind switch
         {
             VideoEncoderKind.X265 => OpenX265(format, settings),
-            VideoEncoderKind.V4l2 => OpenV4l2(resolved.Text, format, settings, importDmabuf: false),
+            VideoEncoderKind.V4l2 => OpenV4l2(resolved.Text, format, choice.Kind == VideoEncoderKind.V4l2 ? settings : settings with { AllowFwht = false }, importDmabuf: false),
             _ => throw new ArgumentOutOfRangeException(nameof(choice), choice.Kind, "unknown encoder kind"),
         };
     }
 
     /// <summary>
-    /// Opens the V4L2 encoder at <paramref name="devicePath"/> for HEVC, else H.264; a device producing neither is
-    /// refused naming it. <paramref name="importDmabuf"/>: take frames as a capture device's DMABUF where the driver can.
+    /// Opens the V4L2 encoder at <paramref name="devicePath"/> for HEVC, else H.264 (else FWHT with
+    /// <see cref="VideoEncoderSettings.AllowFwht"/>); a device producing none of them is refused naming it. <paramref name="importDmabuf"/>: take frames as a capture device's DMABUF where the driver can.
     /// </summary>
     public static V4l2Encoder OpenV4l2(string devicePath, VideoFormat format, VideoEncoderSettings settings, bool importDmabuf)
     {
         ArgumentNullException.ThrowIfNull(settings);
         return V4l2Encoder.Open(devicePath, format, new V4l2EncoderOptions
         {
-            Codecs = CarriedCodecs,
+            Codecs = settings.AllowFwht ? CarriedCodecsWithFwht : CarriedCodecs,
             InitialBitrate = Math.Max(1, Math.Min(settings.InitialBitrate, settings.MaximumBitrate)),
             KeyframeIntervalSeconds = settings.KeyframeIntervalSeconds,
             ImportDmabuf = importDmabuf,

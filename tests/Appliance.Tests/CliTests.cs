@@ -40,6 +40,18 @@ public sealed class CliTests
         Assert.Contains("weight='x'", Assert.Single(lines), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("auto")]
+    [InlineData("x265")]
+    public void Fwht_is_allowed_only_for_an_encoder_named_by_path(string? encoder)
+    {
+        string[] args = ["send", "-i", "pattern", "-o", "rist://h:1", "--allow-fwht"];
+        var (code, lines) = Run(encoder is null ? args : [.. args, "--encoder", encoder]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("ristbond: --allow-fwht needs --encoder /dev/videoN (auto never chooses FWHT)", Assert.Single(lines), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_bad_url_fails_before_anything_is_sent()
     {

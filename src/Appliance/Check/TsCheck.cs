@@ -22,6 +22,24 @@ public static class TsCheck
     /// <summary>Reads a whole file (or file://path) and checks every packet in it.</summary>
     public static TsCheckReport CheckFile(string input)
     {
+        var verifier = new TestPatternVerifier();
+        (long bytes, int trailing) = ReadFile(input, block => verifier.Push(block, 0));
+        return TsCheckReport.From(input, verifier, bytes, trailing, 0, 0, live: false);
+    }
+
+    /// <summary>Reads a whole video TS file (or file://path) and reports its streams (<c>check-ts --video</c>).</summary>
+    public static VideoCheckReport CheckVideoFile(string input)
+    {
+        var verifier = new VideoStreamVerifier();
+        (long bytes, int trailing) = ReadFile(input, verifier.Push);
+        return VideoCheckReport.From(input, verifier, bytes, trailing, 0, 0);
+    }
+
+    delegate void BlockHandler(ReadOnlySpan<byte> packets);
+
+    /// <summary>Hands the file's whole packets to <paramref name="handle"/> in blocks; returns its bytes and whether a part packet trailed.</summary>
+    static (long Bytes, int Trailing) ReadFile(string input, BlockHandler handle)
+    {
         string path = input.StartsWith("file://", StringComparison.OrdinalIgnoreCase) ? input["file://".Length..] : input;
         FileStream file;
         try
@@ -34,7 +52,6 @@ public static class TsCheck
         }
         using (file)
         {
-            var verifier = new TestPatternVerifier();
             byte[] buffer = new byte[FileBlockBytes];
             int held = 0;
             long bytes = 0;
@@ -52,7 +69,7 @@ public static class TsCheck
                     aligned = true;
                 }
                 int whole = (held - start) / TsPacket.Size * TsPacket.Size;
-                verifier.Push(buffer.AsSpan(start, whole), 0);
+                handle(buffer.AsSpan(start, whole));
                 bytes += whole;
                 held -= start + whole;
                 buffer.AsSpan(start + whole, held).CopyTo(buffer);
@@ -61,7 +78,7 @@ public static class TsCheck
             }
             if (!aligned)
                 throw new RistbondException($"check-ts {path}: the file is empty");
-            return TsCheckReport.From(input, verifier, bytes, held > 0 ? 1 : 0, 0, 0, live: false);
+            return (bytes, held > 0 ? 1 : 0);
         }
     }
 
@@ -71,10 +88,25 @@ public static class TsCheck
     /// </summary>
     public static TsCheckReport CheckLive(string input, TimeSpan wait, TimeSpan idle, TimeSpan? duration, ILogger log, CancellationToken cancellation)
     {
+        var sink = new VerifyingSink(video: null);
+        long syncErrors = Listen(input, sink, wait, idle, duration, log, cancellation);
+        return TsCheckReport.From(input, sink.Verifier, sink.Bytes, syncErrors, sink.FirstNanos, sink.LastNanos, live: true);
+    }
+
+    /// <summary>As <see cref="CheckLive"/>, reporting the video streams (<c>check-ts --video</c>).</summary>
+    public static VideoCheckReport CheckVideoLive(string input, TimeSpan wait, TimeSpan idle, TimeSpan? duration, ILogger log, CancellationToken cancellation)
+    {
+        var sink = new VerifyingSink(new VideoStreamVerifier());
+        long syncErrors = Listen(input, sink, wait, idle, duration, log, cancellation);
+        return VideoCheckReport.From(input, sink.Video!, sink.Bytes, syncErrors, sink.FirstNanos, sink.LastNanos);
+    }
+
+    /// <summary>Runs the input into <paramref name="sink"/> until it falls quiet; returns the input's own sync errors.</summary>
+    static long Listen(string input, VerifyingSink sink, TimeSpan wait, TimeSpan idle, TimeSpan? duration, ILogger log, CancellationToken cancellation)
+    {
         using TsSource source = InputFactory.Open(input, loop: false, testBitrateBps: TestSource.MinBitrateBps, log);
         if (source is not UdpTsSource)
             throw new RistbondException($"check-ts {input}: not a live input (use udp://[@][address]:port, rtp://… or a file)");
-        var sink = new VerifyingSink();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         Exception? failure = null;
         var thread = new Thread(() =>
@@ -106,16 +138,17 @@ public static class TsCheck
             throw failure;
         if (sink.FirstNanos == 0)
             throw new RistbondException($"check-ts {input}: no TS arrived within {wait.TotalSeconds:0.#} s", ExitCodes.RuntimeFailure);
-        return TsCheckReport.From(input, sink.Verifier, sink.Bytes, source.SyncErrors, sink.FirstNanos, sink.LastNanos, live: true);
+        return source.SyncErrors;
     }
 
     /// <summary>Checks each datagram as it arrives, stamped with the arrival time; the input thread is its only writer.</summary>
-    sealed class VerifyingSink : IDatagramSink
+    sealed class VerifyingSink(VideoStreamVerifier? video) : IDatagramSink
     {
         long _firstNanos;
         long _lastNanos;
 
         public TestPatternVerifier Verifier { get; } = new();
+        public VideoStreamVerifier? Video { get; } = video;
         public long Bytes { get; private set; }
         public long FirstNanos => Volatile.Read(ref _firstNanos);
         public long LastNanos => Volatile.Read(ref _lastNanos);
@@ -123,7 +156,10 @@ public static class TsCheck
         public void Send(ReadOnlySpan<byte> datagram)
         {
             long now = MonotonicClock.NowNanos;
-            Verifier.Push(datagram, now);
+            if (Video is null)
+                Verifier.Push(datagram, now);
+            else
+                Video.Push(datagram);
             Bytes += datagram.Length;
             if (_firstNanos == 0)
                 Volatile.Write(ref _firstNanos, now);

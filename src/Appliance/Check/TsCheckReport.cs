@@ -78,4 +78,5 @@ public sealed record LatencyReport
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(TsCheckReport))]
+[JsonSerializable(typeof(VideoCheckReport))]
 public sealed partial class TsCheckJsonContext : JsonSerializerContext;

@@ -50,6 +50,10 @@ public static class SendCommand
             Description = "With -i pattern or v4l2://: the video encoder, auto (a V4L2 HEVC/H.264 encoder where found, else x265), x265 (software) or /dev/videoN (that V4L2 encoder)",
             DefaultValueFactory = _ => "auto",
         };
+        var allowFwht = new Option<bool>("--allow-fwht")
+        {
+            Description = "With --encoder /dev/videoN: accept vicodec's FWHT test codec, sent as private data (a check of the encoder path; no standard receiver decodes it)",
+        };
         var minBitrate = new Option<long>("--min-bitrate")
         {
             Description = "Lowest encoder bitrate the control loop recommends",
@@ -99,7 +103,7 @@ public static class SendCommand
 
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
-            input, output, loop, bitrate, videoSize, fps, encoder, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
+            input, output, loop, bitrate, videoSize, fps, encoder, allowFwht, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
             statsJson, controlTrace, control, statusListen, statusTokenFile, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
             boardProfile, verbose, quiet,
         };
@@ -110,6 +114,8 @@ public static class SendCommand
             long max = result.GetResult(maxBitrate) is null ? DefaultMaxBitrate : result.GetValue(maxBitrate);
             if (min > max)
                 result.AddError($"--min-bitrate {min} is above --max-bitrate {max}");
+            if (result.GetValue(allowFwht) && !(result.GetValue(encoder) ?? "").TrimStart().StartsWith('/'))
+                result.AddError("--allow-fwht needs --encoder /dev/videoN (auto never chooses FWHT)");
             if (result.GetResult(apn) is not null && !result.GetValue(modems))
                 result.AddError("--apn needs --modems");
             foreach (Option connectOnly in new Option[] { apnUser, apnPasswordFile, simPinFile, reenableAfter })
@@ -131,6 +137,7 @@ public static class SendCommand
                     FrameRateNumerator = rateNumerator,
                     FrameRateDenominator = rateDenominator,
                     Encoder = VideoEncoderChoice.Parse(result.GetValue(encoder)!),
+                    AllowFwht = result.GetValue(allowFwht),
                 },
                 Input = result.GetValue(input)!,
                 Outputs = result.GetValue(output) ?? [],

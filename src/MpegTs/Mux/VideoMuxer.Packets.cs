@@ -10,6 +10,13 @@ public sealed partial class VideoMuxer
     const int PcrAdaptationLength = 1 + 6; // flags byte + program_clock_reference
     const byte RandomAccessIndicator = 0x40;
     const byte VideoStreamId = 0xE0;
+    const byte PrivateStream1Id = 0xBD;
+    const int MaxPesPacketLength = 0xFFFF;
+
+    // vicodec's struct fwht_cframe_hdr opens with two magic words (Ristbond.Video.V4l2.FwhtHeader reads the rest).
+    static ReadOnlySpan<byte> FwhtMagic => [0x4F, 0x4F, 0x4F, 0x4F, 0xFF, 0xFF, 0xFF, 0xFF];
+
+    static bool StartsWithFwhtHeader(ReadOnlySpan<byte> frame) => frame.StartsWith(FwhtMagic);
     const int MaxPesHeaderLength = 9 + 10; // fixed part + PTS and DTS
 
     // Buffers for one access unit's packets: allocated once, reused for every call.
@@ -27,14 +34,16 @@ public sealed partial class VideoMuxer
     }
 
     /// <summary>
-    /// Writes the access unit as one PES packet: PES header and, if the access unit lacks one, a delimiter, then the
-    /// access unit itself, cut into TS packets. The first packet carries the PCR and the random access flag when
+    /// Writes the access unit as one PES packet: PES header and, if the access unit lacks one, a delimiter (Annex-B
+    /// codecs only: an FWHT frame opens with its own header), then the access unit itself, cut into TS packets. The first packet carries the PCR and the random access flag when
     /// asked; the last is filled out with adaptation-field stuffing, so no PES ever shares a packet.
     /// </summary>
     void WritePes(ReadOnlySpan<byte> accessUnit, long pts, long dts, bool keyframe, long? pcr)
     {
-        int prefixLength = WritePesHeader(_prefix, pts, dts);
-        if (!AnnexB.StartsWithDelimiter(accessUnit, _options.Codec))
+        int prefixLength = _options.Codec == VideoCodec.Fwht
+            ? WritePesHeader(_prefix, PrivateStream1Id, accessUnit.Length, pts, dts)
+            : WritePesHeader(_prefix, VideoStreamId, -1, pts, dts);
+        if (_options.Codec != VideoCodec.Fwht && !AnnexB.StartsWithDelimiter(accessUnit, _options.Codec))
         {
             ReadOnlySpan<byte> delimiter = AnnexB.Delimiter(_options.Codec);
             delimiter.CopyTo(_prefix.AsSpan(prefixLength));
@@ -72,19 +81,26 @@ public sealed partial class VideoMuxer
     }
 
     /// <summary>
-    /// Writes a PES header for a video stream and returns its length. PES_packet_length is 0 ("unbounded"), which
-    /// 13818-1 §2.4.3.7 allows for video in a TS and which lets an access unit be larger than 64 KiB.
+    /// Writes a PES header and returns its length. For a video stream (<paramref name="payloadLength"/> -1)
+    /// PES_packet_length is 0 ("unbounded"), which 13818-1 §2.4.3.7 allows for video in a TS and which lets an access
+    /// unit be larger than 64 KiB. private_stream_1 (FWHT) states its length, as the standard wants of streams other
+    /// than video, unless the frame is too large for the 16-bit field; then it is unbounded too, as a demuxer that
+    /// reads video PES (FFmpeg's does) still takes it up to the next unit start.
     /// data_alignment_indicator is set: every PES starts with an access unit (with its delimiter).
     /// </summary>
-    static int WritePesHeader(Span<byte> header, long pts, long dts)
+    static int WritePesHeader(Span<byte> header, byte streamId, int payloadLength, long pts, long dts)
     {
         bool withDts = dts != pts;
+        int headerLength = withDts ? 19 : 14;
+        int packetLength = payloadLength < 0 ? 0 : headerLength - 6 + payloadLength;
+        if (packetLength > MaxPesPacketLength)
+            packetLength = 0;
         header[0] = 0x00;
         header[1] = 0x00;
         header[2] = 0x01;
-        header[3] = VideoStreamId;
-        header[4] = 0x00; // PES_packet_length
-        header[5] = 0x00;
+        header[3] = streamId;
+        header[4] = (byte)(packetLength >> 8); // PES_packet_length
+        header[5] = (byte)packetLength;
         header[6] = 0x84; // '10' marker, not scrambled, data_alignment_indicator
         header[7] = (byte)(withDts ? 0xC0 : 0x80); // PTS_DTS_flags
         header[8] = (byte)(withDts ? 10 : 5); // PES_header_data_length

@@ -40,7 +40,7 @@ public sealed partial class VideoMuxer
         options.Validate();
         _options = options;
         _framer = new DatagramFramer(sink);
-        _streams = [new(options.StreamType, options.VideoPid)];
+        _streams = [new(options.StreamType, options.VideoPid, options.FormatIdentifier)];
         _pcrOffsetTicks = TicksFromTimeSpan(options.PcrOffset);
         _pcrIntervalTicks = TicksFromTimeSpan(options.PcrInterval);
         _tableIntervalTicks = TicksFromTimeSpan(options.TableInterval);
@@ -104,6 +104,14 @@ public sealed partial class VideoMuxer
     {
         if (accessUnit.IsEmpty)
             throw new ArgumentException($"Could not mux access unit {_accessUnits}: it is empty", nameof(accessUnit));
+        if (_options.Codec == VideoCodec.Fwht)
+        {
+            if (!StartsWithFwhtHeader(accessUnit))
+                throw new ArgumentException(
+                    $"Could not mux access unit {_accessUnits}: it does not open with an FWHT frame header (first bytes {Convert.ToHexString(accessUnit[..Math.Min(8, accessUnit.Length)])})",
+                    nameof(accessUnit));
+            return;
+        }
         if (AnnexB.FirstNalType(accessUnit, _options.Codec) < 0)
             throw new ArgumentException(
                 $"Could not mux access unit {_accessUnits}: it does not open with an Annex-B start code and a {_options.Codec} NAL header (first bytes {Convert.ToHexString(accessUnit[..Math.Min(6, accessUnit.Length)])})",

@@ -7,6 +7,11 @@ public enum VideoCodec
     Hevc,
     /// <summary>H.264/AVC (13818-1 stream_type 0x1B).</summary>
     H264,
+    /// <summary>
+    /// vicodec's FWHT, a test codec 13818-1 has no stream type for: PES private data (stream_type 0x06) marked by a
+    /// registration descriptor 'FWHT', one frame per PES. Only for checking the encoder path on the emulated board.
+    /// </summary>
+    Fwht,
 }
 
 /// <summary>
@@ -44,14 +49,25 @@ public sealed record VideoMuxerOptions
     /// <summary>Longest gap between PAT/PMT pairs: a receiver joining mid-stream waits at most this long for them.</summary>
     public TimeSpan TableInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>The registration descriptor's format_identifier for FWHT: the four characters 'FWHT'.</summary>
+    public const uint FwhtFormatIdentifier = 0x46574854;
+
     /// <summary>The PMT stream_type for <see cref="Codec"/>.</summary>
-    public byte StreamType => Codec == VideoCodec.Hevc ? (byte)0x24 : (byte)0x1B;
+    public byte StreamType => Codec switch
+    {
+        VideoCodec.Hevc => 0x24,
+        VideoCodec.H264 => 0x1B,
+        _ => 0x06, // PES packets containing private data
+    };
+
+    /// <summary>The format_identifier of the registration descriptor the PMT gives the stream; 0 for none.</summary>
+    public uint FormatIdentifier => Codec == VideoCodec.Fwht ? FwhtFormatIdentifier : 0;
 
     /// <summary>Throws, naming the setting, if these options cannot make a valid stream.</summary>
     public void Validate()
     {
         if (!Enum.IsDefined(Codec))
-            throw new ArgumentOutOfRangeException(nameof(Codec), Codec, "Could not use the video codec: it is neither HEVC nor H.264");
+            throw new ArgumentOutOfRangeException(nameof(Codec), Codec, "Could not use the video codec: it is not HEVC, H.264 or FWHT");
         CheckPid(VideoPid, nameof(VideoPid));
         CheckPid(PmtPid, nameof(PmtPid));
         if (VideoPid == PmtPid)

@@ -85,6 +85,31 @@ public static class Demux
         return new Pmt(BinaryPrimitives.ReadUInt16BigEndian(section[3..]), BinaryPrimitives.ReadUInt16BigEndian(section[8..]) & 0x1FFF, streams);
     }
 
+    /// <summary>Each stream's ES_info descriptors in the PMT, as (tag, body) pairs, by PID.</summary>
+    public static Dictionary<int, List<(int Tag, byte[] Body)>> ReadPmtDescriptors(byte[] packet)
+    {
+        ReadOnlySpan<byte> section = CheckedSection(packet, tableId: 0x02);
+        int programInfoLength = BinaryPrimitives.ReadUInt16BigEndian(section[10..]) & 0x0FFF;
+        var result = new Dictionary<int, List<(int, byte[])>>();
+        for (int offset = 12 + programInfoLength; offset < section.Length - 4;)
+        {
+            int pid = BinaryPrimitives.ReadUInt16BigEndian(section[(offset + 1)..]) & 0x1FFF;
+            int infoLength = BinaryPrimitives.ReadUInt16BigEndian(section[(offset + 3)..]) & 0x0FFF;
+            ReadOnlySpan<byte> info = section.Slice(offset + 5, infoLength);
+            var descriptors = new List<(int, byte[])>();
+            while (info.Length >= 2)
+            {
+                Assert.True(info.Length >= 2 + info[1], $"pid 0x{pid:X}: a descriptor runs past its ES_info");
+                descriptors.Add((info[0], info.Slice(2, info[1]).ToArray()));
+                info = info[(2 + info[1])..];
+            }
+            Assert.True(info.IsEmpty, $"pid 0x{pid:X}: a stray byte after its descriptors");
+            result[pid] = descriptors;
+            offset += 5 + infoLength;
+        }
+        return result;
+    }
+
     /// <summary>The whole section a table packet starts, after checking table_id, pointer field and CRC.</summary>
     static ReadOnlySpan<byte> CheckedSection(byte[] packet, int tableId)
     {

@@ -14,6 +14,8 @@ public static class FakeVideo
     /// </summary>
     public static byte[] AccessUnit(VideoCodec codec, int size, bool keyframe = false, bool withDelimiter = false, int seed = 0)
     {
+        if (codec == VideoCodec.Fwht)
+            return FwhtFrame(size, keyframe, seed);
         byte[] slice = codec == VideoCodec.Hevc
             ? [0, 0, 0, 1, (byte)((keyframe ? 19 : 1) << 1), 0x01]  // IDR_W_RADL or TRAIL_R
             : [0, 0, 0, 1, (byte)(keyframe ? 0x65 : 0x41)];          // IDR or non-IDR slice
@@ -28,6 +30,25 @@ public static class FakeVideo
         for (int i = offset + slice.Length; i < unit.Length; i++)
             unit[i] = (byte)(1 + (i * 31 + seed) % 251);
         return unit;
+    }
+
+    /// <summary>
+    /// An FWHT frame as vicodec writes it: struct fwht_cframe_hdr (two magic words, then big-endian version, width,
+    /// height, flags with V4L2_FWHT_FL_I_FRAME for a keyframe, …), then a body that is not decodable.
+    /// </summary>
+    public static byte[] FwhtFrame(int size, bool keyframe, int seed = 0)
+    {
+        byte[] frame = new byte[Math.Max(size, 44)];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame, 0x4f4f4f4f);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), 0xffffffff);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(8), 3);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(12), 320);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(16), 180);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(20), keyframe ? 1u << 10 : 0);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(40), (uint)(frame.Length - 44));
+        for (int i = 44; i < frame.Length; i++)
+            frame[i] = (byte)((i * 31 + seed) % 256);
+        return frame;
     }
 
     /// <summary>
