@@ -416,17 +416,23 @@ run_encode() {
 }
 
 # Discovery by capability: vicodec's encoder found as an FWHT encoder, vivid as a capture device with NV12.
+# vicodec registers single-planar queues unless booted with vicodec.multiplanar=1 (run-tests' second boot,
+# board_boot=mplane): the encoder must be listed as what the kernel made it.
 step_v4l2_devices() {
   need_ristbond
   enc=$(find_video_node stateful-encoder vicodec) cap=$(find_video_node vivid-000-vid-cap vivid)
+  planar=single-planar kernel=N
+  [ "$board_boot" = mplane ] && planar=multi-planar kernel=Y
+  param=$(cat /sys/module/vicodec/parameters/multiplanar 2>/dev/null)
+  [ "$param" = "$kernel" ] || fail "vicodec's multiplanar parameter is '$param' in the $planar boot (want $kernel)"
   ristbond video devices >/tmp/devices.out 2>&1 || fail "ristbond video devices exited $?: $(tail -n 1 /tmp/devices.out)"
   cat /tmp/devices.out
-  grep -q "^/dev/$enc: vicodec .*encoder (FWHT; single-planar).*raw in: .*NV12.*out: FWHT" /tmp/devices.out \
-    || fail "/dev/$enc (vicodec stateful-encoder) not listed as an FWHT encoder taking NV12"
+  grep -q "^/dev/$enc: vicodec .*encoder (FWHT; $planar).*raw in: .*NV12.*out: FWHT" /tmp/devices.out \
+    || fail "/dev/$enc (vicodec stateful-encoder) not listed as a $planar FWHT encoder taking NV12: $(grep "^/dev/$enc:" /tmp/devices.out)"
   grep -q "^/dev/$cap: vivid .*capture (single-planar).*NV12" /tmp/devices.out || fail "/dev/$cap (vivid) not listed as a capture device with NV12"
   grep -q "encoder (" /tmp/devices.out && [ "$(grep -c 'encoder (' /tmp/devices.out)" -eq 1 ] \
     || fail "want exactly one encoder (vicodec's), found: $(grep 'encoder (' /tmp/devices.out)"
-  pass "/dev/$enc found as FWHT encoder, /dev/$cap as NV12 capture ($(wc -l </tmp/devices.out) video nodes)"
+  pass "/dev/$enc found as $planar FWHT encoder, /dev/$cap as NV12 capture ($(wc -l </tmp/devices.out) video nodes)"
 }
 
 # The test pattern through vicodec, encoder found by discovery: every frame comes out, each a valid FWHT

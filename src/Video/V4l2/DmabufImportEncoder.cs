@@ -36,7 +36,7 @@ public sealed class DmabufImportEncoder : IVideoEncoder
         Format.CheckFrame(frame);
         if (!_frames.HoldsFrame)
             throw new InvalidOperationException($"Could not encode from {_frames.Name}: it holds no frame (Encode must follow its TryNextFrame)");
-        return Encoder.EncodeDmabuf(_frames.HeldDmabufFd, _frames.HeldBytesUsed, captureNanos, out accessUnit);
+        return Encoder.EncodeDmabuf(_frames.HeldDmabufFd, _frames.HeldDmabufLength, _frames.HeldBytesUsed, captureNanos, out accessUnit);
     }
 
     public bool Drain(out EncodedAccessUnit accessUnit) => Encoder.Drain(out accessUnit);

@@ -5,16 +5,17 @@ namespace Ristbond.Video.V4l2;
 
 /// <summary>
 /// One captured frame, valid until <see cref="V4l2Capture.Release"/>: its bytes packed as <see cref="V4l2Capture.Format"/>
-/// says (<see cref="Packed"/>), the DMABUF holding it when the device exported one (-1 otherwise) with the bytes
-/// used in it, and when it was captured (CLOCK_MONOTONIC nanoseconds, from the driver's timestamp).
+/// says (<see cref="Packed"/>), the DMABUF holding it when the device exported one (-1 otherwise) with its size and
+/// the bytes used in it, and when it was captured (CLOCK_MONOTONIC nanoseconds, from the driver's timestamp).
 /// </summary>
 public readonly ref struct V4l2Frame
 {
-    internal V4l2Frame(int index, ReadOnlySpan<byte> packed, int dmabufFd, int bytesUsed, long captureNanos, uint sequence)
+    internal V4l2Frame(int index, ReadOnlySpan<byte> packed, int dmabufFd, int dmabufLength, int bytesUsed, long captureNanos, uint sequence)
     {
         Index = index;
         Packed = packed;
         DmabufFd = dmabufFd;
+        DmabufLength = dmabufLength;
         BytesUsed = bytesUsed;
         CaptureNanos = captureNanos;
         Sequence = sequence;
@@ -23,6 +24,9 @@ public readonly ref struct V4l2Frame
     public int Index { get; }
     public ReadOnlySpan<byte> Packed { get; }
     public int DmabufFd { get; }
+
+    /// <summary>The size of <see cref="DmabufFd"/>'s buffer (0 without one): a multi-planar importer must state it.</summary>
+    public int DmabufLength { get; }
     public int BytesUsed { get; }
     public long CaptureNanos { get; }
 
@@ -133,10 +137,11 @@ public sealed class V4l2Capture : IDisposable
         long captured = (buffer.Flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) == V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC
             ? buffer.TimestampNanos
             : MonotonicClock.NowNanos;
-        Span<byte> mapped = _queue.Plane(buffer.Index, 0).Span;
+        MappedBuffer plane = _queue.Plane(buffer.Index, 0);
+        Span<byte> mapped = plane.Span;
         ReadOnlySpan<byte> packed = _repacked is null ? mapped.Slice(0, Format.FrameBytes) : Repack(mapped);
         int fd = _exported.Length > 0 ? _exported[buffer.Index].Fd : -1;
-        frame = new V4l2Frame(buffer.Index, packed, fd, buffer.BytesUsed, captured, buffer.Sequence);
+        frame = new V4l2Frame(buffer.Index, packed, fd, fd >= 0 ? plane.Length : 0, buffer.BytesUsed, captured, buffer.Sequence);
         return true;
     }
 

@@ -44,15 +44,16 @@ public sealed partial class V4l2Encoder
     /// <summary>
     /// Encodes a frame that lives in a DMABUF (a capture device's buffer, exported): the device reads it in place.
     /// Returns once the device is done reading it, so the caller may give the buffer back to its capture queue.
-    /// Needs <see cref="ImportsDmabuf"/> and a buffer laid out as <see cref="Layout"/> says.
+    /// Needs <see cref="ImportsDmabuf"/> and a buffer laid out as <see cref="Layout"/> says; <paramref name="dmabufLength"/>
+    /// is the DMABUF's size (a multi-planar queue checks the bytes used against it).
     /// </summary>
-    public bool EncodeDmabuf(int dmabufFd, int bytesUsed, long captureNanos, out EncodedAccessUnit accessUnit)
+    public bool EncodeDmabuf(int dmabufFd, int dmabufLength, int bytesUsed, long captureNanos, out EncodedAccessUnit accessUnit)
     {
         BeginFrame();
         if (!ImportsDmabuf)
             throw new InvalidOperationException($"Could not encode a DMABUF on {DevicePath}: it takes copied frames (ImportsDmabuf is false)");
         int index = AcquireRawBuffer();
-        QueueRaw(index, captureNanos, dmabufFd, bytesUsed);
+        QueueRaw(index, captureNanos, dmabufFd, dmabufLength, bytesUsed);
         bool produced = TakeCoded(wait: _inFlight > _delayAllowance, out accessUnit);
         // The caller requeues its capture buffer when this returns: the device must be done reading it.
         while (_freeCount < _raw.Count)
@@ -91,13 +92,13 @@ public sealed partial class V4l2Encoder
         ApplyRequests();
     }
 
-    void QueueRaw(int index, long captureNanos, int dmabufFd, int dmabufBytes = 0)
+    void QueueRaw(int index, long captureNanos, int dmabufFd, int dmabufLength = 0, int dmabufBytes = 0)
     {
         long frame = _nextFrameIndex++;
         _captureNanos[frame % CaptureRingSize] = captureNanos;
         // The frame number as the timestamp, in whole microseconds so the timeval round trip is exact.
         if (dmabufFd >= 0)
-            _raw.Queue(index, [dmabufBytes], frame * 1000, dmabufFd);
+            _raw.Queue(index, [dmabufBytes], frame * 1000, dmabufFd, dmabufLength);
         else
             _raw.Queue(index, Layout.PlaneBytes, frame * 1000);
         _inFlight++;

@@ -49,6 +49,9 @@ public sealed class V4l2FrameSource : IFrameSource
     /// <summary>Bytes used in <see cref="HeldDmabufFd"/>.</summary>
     public int HeldBytesUsed { get; private set; }
 
+    /// <summary>The size of <see cref="HeldDmabufFd"/>'s buffer.</summary>
+    public int HeldDmabufLength { get; private set; }
+
     /// <summary>True between a frame being returned and the next call (when its buffer goes back to the driver).</summary>
     public bool HoldsFrame => _heldIndex >= 0;
 
@@ -64,6 +67,7 @@ public sealed class V4l2FrameSource : IFrameSource
                 _heldIndex = captured.Index;
                 HeldDmabufFd = captured.DmabufFd;
                 HeldBytesUsed = captured.BytesUsed;
+                HeldDmabufLength = captured.DmabufLength;
                 frame = captured.Packed;
                 captureNanos = captured.CaptureNanos;
                 return true;
@@ -97,6 +101,7 @@ public sealed class V4l2FrameSource : IFrameSource
         _heldIndex = -1;
         HeldDmabufFd = -1;
         HeldBytesUsed = 0;
+        HeldDmabufLength = 0;
     }
 
     public void Dispose() => _capture.Dispose();

@@ -94,8 +94,11 @@ internal sealed unsafe class V4l2Queue : IDisposable
         Count = 0;
     }
 
-    /// <summary>QBUF buffer <paramref name="index"/>: <paramref name="bytesUsed"/> per plane (0 for a capture queue).</summary>
-    public void Queue(int index, ReadOnlySpan<int> bytesUsed, long timestampNanos, int dmabufFd = -1)
+    /// <summary>
+    /// QBUF buffer <paramref name="index"/>: <paramref name="bytesUsed"/> per plane (0 for a capture queue); a DMABUF
+    /// queue's buffer is <paramref name="dmabufFd"/>, of <paramref name="dmabufLength"/> bytes.
+    /// </summary>
+    public void Queue(int index, ReadOnlySpan<int> bytesUsed, long timestampNanos, int dmabufFd = -1, int dmabufLength = 0)
     {
         v4l2_plane* planes = stackalloc v4l2_plane[MaxPlanes];
         var buffer = Describe(index, planes);
@@ -110,7 +113,9 @@ internal sealed unsafe class V4l2Queue : IDisposable
                 if (Memory == V4L2_MEMORY_DMABUF)
                 {
                     planes[p].m = (uint)dmabufFd;
-                    planes[p].length = 0;   // 0: the whole DMABUF (vb2 takes its size)
+                    // Not 0 ("the whole DMABUF"): vb2 checks a multi-planar OUTPUT plane's bytesused against the
+                    // length given here before it looks at the DMABUF, so 0 fails QBUF with EINVAL (vicodec, 6.1).
+                    planes[p].length = (uint)dmabufLength;
                 }
             }
             else
@@ -119,7 +124,7 @@ internal sealed unsafe class V4l2Queue : IDisposable
                 if (Memory == V4L2_MEMORY_DMABUF)
                 {
                     buffer.m_fd = dmabufFd;
-                    buffer.length = 0;
+                    buffer.length = (uint)dmabufLength;
                 }
             }
         }
