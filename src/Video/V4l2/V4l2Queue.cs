@@ -128,7 +128,10 @@ internal sealed unsafe class V4l2Queue : IDisposable
                 }
             }
         }
-        _device.Ioctl(VIDIOC_QBUF, ref buffer, $"queue {Name} buffer {index}");
+        // Every frame comes through here: the message is built only when the call fails.
+        int errno = _device.TryIoctl(VIDIOC_QBUF, ref buffer);
+        if (errno != 0)
+            throw _device.Failure($"queue {Name} buffer {index}", errno);
     }
 
     /// <summary>DQBUF without waiting: false when no buffer is done yet (EAGAIN) or after the last one (EPIPE).</summary>
