@@ -10,7 +10,8 @@ public static class Psi
     /// <summary>One stream of the program; a non-zero <paramref name="FormatIdentifier"/> adds a registration descriptor (13818-1 §2.6.8).</summary>
     public readonly record struct ElementaryStream(byte StreamType, int Pid, uint FormatIdentifier = 0);
 
-    const byte RegistrationDescriptorTag = 0x05;
+    internal const byte RegistrationDescriptorTag = 0x05;
+    internal const byte PmtTableId = 0x02; // TS_program_map_section
     const int RegistrationDescriptorLength = 2 + 4;
 
     /// <summary>Writes one TS packet carrying a PAT that maps <paramref name="programNumber"/> to <paramref name="pmtPid"/>.</summary>
@@ -29,7 +30,7 @@ public static class Psi
     public static void WritePmtPacket(Span<byte> packet, int pmtPid, int programNumber, int pcrPid, ReadOnlySpan<ElementaryStream> streams, int continuityCounter)
     {
         Span<byte> section = stackalloc byte[TsPacket.Size];
-        section[0] = 0x02; // table_id: TS_program_map_section
+        section[0] = PmtTableId;
         int bodyLength = 4; // PCR_PID + program_info_length, then 5 bytes per stream and its descriptors
         foreach (var stream in streams)
             bodyLength += 5 + (stream.FormatIdentifier != 0 ? RegistrationDescriptorLength : 0);

@@ -6,9 +6,7 @@ namespace Ristbond.MpegTs;
 /// </summary>
 public sealed class TestPatternVerifier
 {
-    readonly int[] _lastContinuity = new int[8192];
-
-    public TestPatternVerifier() => Array.Fill(_lastContinuity, -1);
+    readonly ContinuityTracker _continuity = new();
 
     public long TsPackets { get; private set; }
     public long DataPackets { get; private set; }
@@ -21,7 +19,7 @@ public sealed class TestPatternVerifier
     public long Corrupt { get; private set; }
     public long SyncErrors { get; private set; }
     /// <summary>Continuity-counter breaks on any PID other than the null PID.</summary>
-    public long ContinuityErrors { get; private set; }
+    public long ContinuityErrors => _continuity.Errors;
     public long LatencyMinNanos { get; private set; } = long.MaxValue;
     public long LatencyMaxNanos { get; private set; }
     public double LatencyMeanNanos => DataPackets == 0 ? 0 : _latencySumNanos / (double)DataPackets;
@@ -47,7 +45,7 @@ public sealed class TestPatternVerifier
         }
         TsPackets++;
         int pid = TsPacket.Pid(packet);
-        CheckContinuity(packet, pid);
+        _continuity.Check(packet, pid);
         if (pid != TestPattern.DataPid)
             return;
         if (!TestPattern.TryReadDataPacket(packet, out long sequence, out long sentNanos))
@@ -78,17 +76,6 @@ public sealed class TestPatternVerifier
             // A second copy or a late packet already counted missing: a RIST receiver delivers in order, so either is a fault.
             OutOfOrder++;
         }
-    }
-
-    void CheckContinuity(ReadOnlySpan<byte> packet, int pid)
-    {
-        if (pid == TsPacket.NullPid || !TsPacket.HasPayload(packet))
-            return;
-        int cc = TsPacket.ContinuityCounter(packet);
-        int last = _lastContinuity[pid];
-        if (last >= 0 && cc != ((last + 1) & 0x0F))
-            ContinuityErrors++;
-        _lastContinuity[pid] = cc;
     }
 
     public override string ToString() =>

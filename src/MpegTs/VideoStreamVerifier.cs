@@ -43,20 +43,16 @@ public sealed class VideoStreamVerifier
         public long LongestGapFrames => FrameTicks <= 0 || Steps.Count == 0 ? 0 : Math.Max(0, (Steps.Max() + FrameTicks / 2) / FrameTicks - 1);
     }
 
-    const int PmtTableId = 0x02;
-    const byte RegistrationDescriptorTag = 0x05;
     const long TimestampWrap = 1L << 33;
 
-    readonly int[] _lastContinuity = new int[8192];
+    readonly ContinuityTracker _continuity = new();
     readonly SortedDictionary<int, PidStats> _pids = new();
     int _pmtPid = -1;
-
-    public VideoStreamVerifier() => Array.Fill(_lastContinuity, -1);
 
     public long TsPackets { get; private set; }
     public long SyncErrors { get; private set; }
     /// <summary>Continuity breaks on any PID but the null PID (tables included).</summary>
-    public long ContinuityErrors { get; private set; }
+    public long ContinuityErrors => _continuity.Errors;
 
     /// <summary>Every PID that carried PES packets, by PID.</summary>
     public IEnumerable<PidStats> Streams => _pids.Values.Where(p => p.PesPackets > 0);
@@ -80,7 +76,7 @@ public sealed class VideoStreamVerifier
         int pid = TsPacket.Pid(packet);
         if (pid == TsPacket.NullPid)
             return;
-        bool continuityBroken = CheckContinuity(packet, pid);
+        bool continuityBroken = _continuity.Check(packet, pid);
         ReadOnlySpan<byte> payload = TsPacket.Payload(packet);
         if (pid == TsPacket.PatPid)
         {
@@ -141,19 +137,6 @@ public sealed class VideoStreamVerifier
     static long ReadTimestamp(ReadOnlySpan<byte> field) =>
         ((long)(field[0] >> 1) & 0x07) << 30 | (long)field[1] << 22 | (long)(field[2] >> 1) << 15 | (long)field[3] << 7 | (long)(field[4] >> 1);
 
-    bool CheckContinuity(ReadOnlySpan<byte> packet, int pid)
-    {
-        if (!TsPacket.HasPayload(packet))
-            return false;
-        int cc = TsPacket.ContinuityCounter(packet);
-        int last = _lastContinuity[pid];
-        _lastContinuity[pid] = cc;
-        if (last < 0 || cc == ((last + 1) & 0x0F))
-            return false;
-        ContinuityErrors++;
-        return true;
-    }
-
     /// <summary>The section a table packet starts, if it starts one at once and its length fits the packet.</summary>
     static ReadOnlySpan<byte> Section(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> payload, int tableId)
     {
@@ -180,7 +163,7 @@ public sealed class VideoStreamVerifier
 
     void ReadPmt(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> payload)
     {
-        ReadOnlySpan<byte> section = Section(packet, payload, PmtTableId);
+        ReadOnlySpan<byte> section = Section(packet, payload, Psi.PmtTableId);
         if (section.IsEmpty)
             return;
         int programInfoLength = BinaryPrimitives.ReadUInt16BigEndian(section[10..]) & 0x0FFF;
@@ -204,7 +187,7 @@ public sealed class VideoStreamVerifier
     {
         while (descriptors.Length >= 2 && descriptors.Length >= 2 + descriptors[1])
         {
-            if (descriptors[0] == RegistrationDescriptorTag && descriptors[1] >= 4)
+            if (descriptors[0] == Psi.RegistrationDescriptorTag && descriptors[1] >= 4)
                 return string.Create(4, BinaryPrimitives.ReadUInt32BigEndian(descriptors[2..]), static (chars, id) =>
                 {
                     for (int i = 0; i < 4; i++)
