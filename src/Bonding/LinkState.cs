@@ -28,6 +28,16 @@ public static class LinkStateNames
         _ => "unknown",
     };
 
+    /// <summary>The state a wire name stands for (<see cref="ToWire"/> back); an unknown name counts as connecting.</summary>
+    public static LinkState FromWire(string wire) => wire switch
+    {
+        "probing" => LinkState.Probing,
+        "live" => LinkState.Live,
+        "degraded" => LinkState.Degraded,
+        "dead" => LinkState.Dead,
+        _ => LinkState.Connecting,
+    };
+
     /// <summary>True for the states in which a link carries traffic.</summary>
     public static bool CarriesTraffic(this LinkState state) => state is LinkState.Probing or LinkState.Live or LinkState.Degraded;
 }

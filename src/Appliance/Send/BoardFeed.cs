@@ -23,19 +23,8 @@ public static class BoardFeed
         for (int i = 0; i < links.Length; i++)
         {
             LinkReport link = report.Links[i];
-            links[i] = new BoardLink(link.Name, StateOf(link.State), modemOf(link.Name)?.Modem.Path);
+            links[i] = new BoardLink(link.Name, LinkStateNames.FromWire(link.State), modemOf(link.Name)?.Modem.Path);
         }
         return new BoardInput(links, watcher?.Current.Modems);
-    }
-
-    /// <summary>The stats stream names states by <see cref="LinkStateNames.ToWire"/>; anything else counts as connecting.</summary>
-    static LinkState StateOf(string wire)
-    {
-        foreach (LinkState state in Enum.GetValues<LinkState>())
-        {
-            if (state.ToWire() == wire)
-                return state;
-        }
-        return LinkState.Connecting;
     }
 }
