@@ -140,9 +140,14 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         StatsTable? table = _options.Table ? new StatsTable() : null;
         _loop.Reported += report =>
         {
-            stats?.Write(report);
+            // Serialized once for both the stats stream and the status server.
+            if (stats is not null || status is not null)
+            {
+                byte[] json = JsonSerializer.SerializeToUtf8Bytes(report, StatsJsonContext.Default.StatsReport);
+                stats?.Write(json);
+                status?.Publish(json);
+            }
             table?.Render(report);
-            status?.Publish(JsonSerializer.SerializeToUtf8Bytes(report, StatsJsonContext.Default.StatsReport));
             Reported?.Invoke(report);
             _board?.Post(BoardFeed.From(report, _loop.ModemOf, watcher));
         };

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ristbond.Platform;
 
 namespace Ristbond.Appliance.Status;
@@ -8,14 +7,12 @@ public sealed class StatsOutput : IDisposable
 {
     readonly Stream _stream;
     readonly bool _ownsStream;
-    readonly Utf8JsonWriter _writer;
     static readonly byte[] s_newline = "\n"u8.ToArray();
 
     StatsOutput(Stream stream, bool ownsStream)
     {
         _stream = stream;
         _ownsStream = ownsStream;
-        _writer = new Utf8JsonWriter(stream);
     }
 
     public static StatsOutput Open(string path)
@@ -25,18 +22,16 @@ public sealed class StatsOutput : IDisposable
         return new StatsOutput(OutputFile.Open(path, "--stats-json", FileMode.Append), ownsStream: true);
     }
 
-    public void Write(StatsReport report)
+    /// <summary>Writes one report, already serialized with <see cref="StatsJsonContext"/> (the status server gets the same bytes).</summary>
+    public void Write(ReadOnlySpan<byte> reportJson)
     {
-        JsonSerializer.Serialize(_writer, report, StatsJsonContext.Default.StatsReport);
-        _writer.Flush();
-        _writer.Reset();
+        _stream.Write(reportJson);
         _stream.Write(s_newline);
         _stream.Flush();
     }
 
     public void Dispose()
     {
-        _writer.Dispose();
         if (_ownsStream)
             _stream.Dispose();
     }
