@@ -11,7 +11,8 @@ namespace Ristbond.Appliance.Logging;
 public sealed class LineLoggerProvider(TextWriter? output = null, bool? journal = null) : ILoggerProvider
 {
     readonly TextWriter _output = output ?? Console.Error;
-    readonly bool _journal = journal ?? StderrIsJournal(Environment.GetEnvironmentVariable("JOURNAL_STREAM"), new FileInfo("/proc/self/fd/2").LinkTarget);
+    readonly bool _journal = journal ?? (Environment.GetEnvironmentVariable("JOURNAL_STREAM") is string stream
+        && StderrIsJournal(stream, new FileInfo("/proc/self/fd/2").LinkTarget));
     readonly Lock _lock = new();
 
     public static ILoggerFactory CreateFactory(LogLevel minimum, TextWriter? output = null, bool? journal = null) =>
