@@ -34,23 +34,33 @@ public sealed record StatusListenOptions
         return new StatusListenOptions { Endpoint = endpoint, Text = listen, Token = token };
     }
 
-    static IPEndPoint ParseEndpoint(string text)
+    static IPEndPoint ParseEndpoint(string text) =>
+        TryParseEndpoint(text, out IPEndPoint? endpoint, out string? why) ? endpoint! : throw new RistbondException($"{ListenOption} '{text}': {why}");
+
+    /// <summary>ADDR:PORT as the status server takes it (IPv4, [IPv6] or localhost); <paramref name="why"/> says what is wrong.</summary>
+    public static bool TryParseEndpoint(string text, out IPEndPoint? endpoint, out string? why)
     {
+        endpoint = null;
+        why = null;
         int colon = text.LastIndexOf(':');
         if (colon <= 0 || colon == text.Length - 1)
-            throw new RistbondException($"{ListenOption} '{text}': give ADDRESS:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::]:8080)");
+        {
+            why = "give ADDRESS:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080, [::]:8080)";
+            return false;
+        }
         string host = text[..colon];
         string portText = text[(colon + 1)..];
+        bool bracketed = host.StartsWith('[') && host.EndsWith(']');
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-            throw new RistbondException($"{ListenOption} '{text}': port '{portText}' is not 1-65535");
-        if (host == "localhost")
-            return new IPEndPoint(IPAddress.Loopback, port);
-        if (host.StartsWith('[') && host.EndsWith(']'))
-            host = host[1..^1];
-        else if (host.Contains(':'))
-            throw new RistbondException($"{ListenOption} '{text}': write an IPv6 address in brackets, e.g. [::1]:{portText}");
-        if (!IPAddress.TryParse(host, out IPAddress? address))
-            throw new RistbondException($"{ListenOption} '{text}': '{host}' is not an IP address (or localhost)");
-        return new IPEndPoint(address, port);
+            why = $"port '{portText}' is not 1-65535";
+        else if (host == "localhost")
+            endpoint = new IPEndPoint(IPAddress.Loopback, port);
+        else if (!bracketed && host.Contains(':'))
+            why = $"write an IPv6 address in brackets, e.g. [::1]:{portText}";
+        else if (IPAddress.TryParse(bracketed ? host[1..^1] : host, out IPAddress? address))
+            endpoint = new IPEndPoint(address, port);
+        else
+            why = $"'{host}' is not an IP address (or localhost)";
+        return endpoint is not null;
     }
 }

@@ -37,7 +37,8 @@ public static class ConfigRules
         if (bitrate.Udp is string udp && !(InputFactory.TryParseHostPort(udp, out string udpHost, out _) && udpHost.Length > 0))
             problems.Add("$.bitrate.udp", $"expected ADDRESS:PORT, got '{udp}'");
         string? statusListen = config.Status?.Listen;
-        if (statusListen is not null && !(InputFactory.TryParseHostPort(statusListen, out string host, out _) && (host == "localhost" || IPAddress.TryParse(host, out _))))
+        // The status server's own parser: what passes the check is what the server will take.
+        if (statusListen is not null && !Web.StatusListenOptions.TryParseEndpoint(statusListen, out _, out _))
             problems.Add("$.status.listen", $"expected ADDRESS:PORT (an IP address or localhost, e.g. 127.0.0.1:8080), got '{statusListen}'");
         string? tokenFile = c.PrivateFile(config.Status?.TokenFile, "$.status.token_file");
         string? boardProfile = c.ExistingFile(config.BoardProfile, "$.board_profile");
