@@ -116,7 +116,7 @@ public sealed class BondingController
         // Just after a link died the others must carry its part at once: only what they have proven counts then,
         // not the probe in their estimates (a bitrate set on it would overload them all together).
         // So too while a link sheds its share because its health fell: the others take it on at once.
-        bool stressed = _deadLinksLosses || _links.Any(l => l.State.CarriesTraffic() && l.WeightHealth < _options.DipBelow);
+        bool stressed = _deadLinksLosses || _links.Any(l => l.Shedding(now));
         double usable = UsableCapacity(nackLink, now, proven: stressed);
         // And room for the dead link's retransmissions: what it lost in its silence comes back as NACKs, all on the
         // NACK link, within the receiver's buffer. Without that room, a link dying with the others nearly full set

@@ -39,8 +39,9 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// What the link's share of the stream is sized on: the estimate, probe included (that is how a link that has
     /// not filled yet gets more to carry), but at most a probe gain above what it verified: in its slow start the
     /// estimate is half as much again, and when another link filled, its share went there all at once (bench adapt).
+    /// Once the link has found its capacity, the smaller <see cref="BondingOptions.ShareProbeGain"/>.
     /// </summary>
-    public double ShareBps => _verified > 0 ? Math.Min(_estimate, _verified * options.ProbeGain) : _estimate;
+    public double ShareBps => _verified > 0 ? Math.Min(_estimate, _verified * (FoundCapacity ? options.ShareProbeGain : options.ProbeGain)) : _estimate;
     public double VerifiedBps => _verified;
     /// <summary>The link has been congested at least once: its estimate has met its capacity, not only grown toward it.</summary>
     public bool FoundCapacity => _lastCongestion != long.MinValue / 2;

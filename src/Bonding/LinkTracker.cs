@@ -209,7 +209,17 @@ public sealed class LinkTracker
         long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2
             : States.FlapPenalty >= 0.5 ? _options.HealthRiseAfterDipNanos : _options.HealthRiseDelayNanos;
         WeightHealth = Math.Min(RelativeHealth, _worstHealth.Minimum(nowNanos - window));
+        if (WeightHealth >= _options.DipBelow)
+            ShedSinceNanos = long.MinValue;
+        else if (ShedSinceNanos == long.MinValue)
+            ShedSinceNanos = nowNanos;
     }
+
+    /// <summary>When the link's weight health last fell under <see cref="BondingOptions.DipBelow"/> and it began to shed its share (<see cref="long.MinValue"/> while it is above).</summary>
+    public long ShedSinceNanos { get; private set; } = long.MinValue;
+
+    /// <summary>The link is handing its share to the others right now (see <see cref="BondingOptions.TakeOverNanos"/>).</summary>
+    public bool Shedding(long nowNanos) => State.CarriesTraffic() && ShedSinceNanos != long.MinValue && nowNanos - ShedSinceNanos < _options.TakeOverNanos;
 
     /// <summary>When the link was last declared dead (<see cref="long.MinValue"/> if never).</summary>
     public long DiedAtNanos { get; private set; } = long.MinValue;

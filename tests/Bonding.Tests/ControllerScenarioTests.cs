@@ -202,6 +202,27 @@ public sealed class ControllerScenarioTests
         Assert.True(MaxReversalsPerWindow(weights, 4.8) <= 1, $"{MaxReversalsPerWindow(weights, 4.8)} reversals within 4.8 s");
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_marginal_link_flapping_for_a_minute_does_not_drag_the_bitrate_down(int seed)
+    {
+        var net = ThreeLinks(6_000_000, 6_000_000, 6_000_000, 40, 50, 60, start: 8_000_000, seed: seed);
+        net.Run(15);
+        var recommended = new List<double>();
+        for (int second = 0; second < 60; second++)
+        {
+            bool bad = second % 2 == 1;
+            net.Links[2].LossUp = net.Links[2].LossDown = bad ? 0.04 : 0;
+            net.Links[2].BaseRttMs = bad ? 140 : 60;
+            net.Run(1, d => recommended.Add(d.RecommendedBitrateBps));
+        }
+        // a and b are healthy all along: the stream keeps what they carry (12 Mbps) rather than fading with c.
+        double lastTen = recommended.TakeLast(100).Average();
+        Assert.True(lastTen > 0.85 * 12_000_000, $"{lastTen / 1e6:F1} Mbps over the last 10 s of a minute of flapping");
+    }
+
     [Fact]
     public void Weights_go_to_librist_only_when_they_change_meaningfully()
     {
