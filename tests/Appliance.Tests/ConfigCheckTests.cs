@@ -141,14 +141,57 @@ public sealed class ConfigCheckTests : IDisposable
             """);
         var options = ConfigFile.Load(path).Options!;
         Assert.True(options.Modems);
-        Assert.Equal(["rist://studio.example:6000"], options.Outputs);
+        Assert.Equal("rist://studio.example:6000", options.ModemTemplate);
+        Assert.Empty(options.Outputs);
         Assert.Equal("internet", options.AutoConnect!.Apn);
         Assert.Equal("1234", options.AutoConnect.Pin);
         Assert.Equal(TimeSpan.FromSeconds(90), options.AutoConnect.StuckAfter);
     }
 
     [Fact]
-    public void Modems_with_static_links_and_link_keys_in_a_modems_entry_are_refused()
+    public void Modems_beside_static_links_keep_both_and_the_check_says_so()
+    {
+        _files.Write("secret", "s3cret");
+        var (code, errors, output) = Check("""
+            {
+              "receiver": { "url": "rist://studio.example:6000", "secret_file": "secret" },
+              "input": "testsrc",
+              "links": [
+                { "interface": "eth0" },
+                { "modems": true, "apn": "internet" },
+                { "name": "wifi", "url": "rist://studio-wifi.example:6000" }
+              ]
+            }
+            """);
+        Assert.True(code == 0, string.Join('\n', errors));
+        Assert.Contains("links from the modems and 2 static link(s)", output, StringComparison.Ordinal);
+        var options = ConfigFile.Load(_files.ConfigPath).Options!;
+        // The modems' template carries the secret; each static link keeps its own name, interface and the secret.
+        Assert.Equal("rist://studio.example:6000?secret=s3cret&aes-type=256", options.ModemTemplate);
+        Assert.Equal(
+        [
+            "rist://studio.example:6000?secret=s3cret&aes-type=256&name=eth0&miface=eth0",
+            "rist://studio-wifi.example:6000?name=wifi&secret=s3cret&aes-type=256",
+        ], options.Outputs);
+        Assert.Equal("internet", options.AutoConnect!.Apn);
+    }
+
+    [Fact]
+    public void A_static_link_beside_modems_may_not_take_a_modem_link_name()
+    {
+        var (code, errors, _) = Check("""
+            {
+              "receiver": { "url": "rist://studio.example:6000" },
+              "input": "testsrc",
+              "links": [ { "modems": true }, { "name": "modem-0011", "interface": "eth0" } ]
+            }
+            """);
+        Assert.Equal(2, code);
+        Assert.Contains(errors, e => e.EndsWith(":4: $.links[1]: the name 'modem-0011' looks like a modem's link (modem-<IMEI last 4>): name static links otherwise", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Link_keys_in_a_modems_entry_and_modem_keys_in_a_static_link_are_refused()
     {
         var (_, errors, _) = Check("""
             {
@@ -160,7 +203,7 @@ public sealed class ConfigCheckTests : IDisposable
               ]
             }
             """);
-        Assert.Contains(errors, e => e.EndsWith(":5: $.links[0]: {\"modems\": true} cannot be combined with static links yet: use either", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("cannot be combined", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains(":5: $.links[0].interface: not in a {\"modems\": true} entry", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.EndsWith(":5: $.links[0].apn_user: needs $.links[0].apn (ristbond connects modems only when given an APN)", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.EndsWith(":6: $.links[1].apn: only in a {\"modems\": true} entry", StringComparison.Ordinal));

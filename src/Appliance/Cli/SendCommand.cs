@@ -5,6 +5,7 @@ using Ristbond.Appliance.Send;
 using Ristbond.Ingest;
 using Ristbond.Modems;
 using Ristbond.Platform;
+using Ristbond.Rist;
 using Ristbond.Video;
 
 namespace Ristbond.Appliance.Cli;
@@ -80,7 +81,7 @@ public static class SendCommand
             Description = "Give up if no receiver answers on any link within this time at start (0 waits forever; default 10 s, forever with --modems)",
             CustomParser = r => RistbondCli.ParseSeconds(r),
         };
-        var modems = new Option<bool>("--modems") { Description = "One link per ModemManager modem with a connected bearer, made from the one -o URL (miface= per modem), added and removed as modems come and go" };
+        var modems = new Option<bool>("--modems") { Description = "One link per ModemManager modem with a connected bearer, made from the first -o URL (miface= per modem), added and removed as modems come and go; further -o URLs are static links beside them" };
         var apn = new Option<string?>("--apn") { Description = "With --modems: connect modems that are not connected, with this APN" };
         var apnUser = new Option<string?>("--apn-user") { Description = "User name for the APN" };
         var apnPasswordFile = new Option<string?>("--apn-password-file") { Description = "File holding the APN password (never logged)" };
@@ -127,6 +128,14 @@ public static class SendCommand
         command.SetAction(result =>
         {
             (int width, int height) = VideoInputOptions.ParseSize(result.GetValue(videoSize)!);
+            // With --modems the first -o URL is the receiver the modems' links are made from; the others are static links beside them.
+            List<string> outputs = [.. (result.GetValue(output) ?? []).SelectMany(RistUrl.SplitList)];
+            string? modemTemplate = null;
+            if (result.GetValue(modems) && outputs.Count > 0)
+            {
+                modemTemplate = outputs[0];
+                outputs.RemoveAt(0);
+            }
             (int rateNumerator, int rateDenominator) = VideoInputOptions.ParseFrameRate(result.GetValue(fps)!);
             var options = new SendOptions
             {
@@ -140,7 +149,7 @@ public static class SendCommand
                     AllowFwht = result.GetValue(allowFwht),
                 },
                 Input = result.GetValue(input)!,
-                Outputs = result.GetValue(output) ?? [],
+                Outputs = outputs,
                 Loop = result.GetValue(loop),
                 TestBitrateBps = result.GetValue(bitrate),
                 MinBitrateBps = result.GetValue(minBitrate),
@@ -158,7 +167,7 @@ public static class SendCommand
                 Duration = result.GetValue(duration),
                 BoardProfile = result.GetValue(boardProfile),
                 FlowId = result.GetValue(flowId),
-                Modems = result.GetValue(modems),
+                ModemTemplate = modemTemplate,
                 AutoConnect = result.GetValue(apn) is string name
                     ? new AutoConnectOptions
                     {

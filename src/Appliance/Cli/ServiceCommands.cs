@@ -40,7 +40,7 @@ public static class ServiceCommands
             }
             var options = loaded.Options!;
             result.InvocationConfiguration.Output.WriteLine(
-                $"{loaded.Path}: ok (input {options.Input}, {(options.Modems ? "links from the modems" : $"{options.Outputs.Count} link(s)")}, bitrate {Units.FormatBitrate(options.MinBitrateBps)}-{Units.FormatBitrate(options.MaxBitrateBps)})");
+                $"{loaded.Path}: ok (input {options.Input}, {options.DescribeLinks()}, bitrate {Units.FormatBitrate(options.MinBitrateBps)}-{Units.FormatBitrate(options.MaxBitrateBps)})");
             return ExitCodes.Ok;
         });
         return new Command("config", "Configuration files of ristbond run") { check };

@@ -84,7 +84,8 @@ public sealed class ConfigReloader(string path, ConfigFile started, ILogger log)
         }
         List<string> restart = NeedsRestart(next, file.Receiver);
         IReadOnlyList<string> links = _applied.Outputs;
-        if (!next.Modems && !_started.Modems && !restart.Contains("receiver"))
+        // Static links change live beside the modems' links too; the modems' own entry needs a restart.
+        if (!restart.Contains("modems") && !restart.Contains("receiver"))
             links = ApplyLinks(next.Outputs, target, applied);
         _applied = next with { Outputs = links };
 

@@ -70,7 +70,7 @@ public static class ConfigRules
             ControlTrace = c.Path(config.ControlTrace),
             ControlSocket = c.Path(config.ControlSocket),
             ConnectTimeout = connectTimeout,
-            Modems = modems,
+            ModemTemplate = modems ? receiver : null,
             AutoConnect = autoConnect,
             FlowId = config.FlowId ?? 0,
             StatusListen = statusListen,
@@ -79,6 +79,9 @@ public static class ConfigRules
             LogLevel = logLevel,
         };
     }
+
+    /// <summary>How ModemLinkReconciler names a modem's link ("modem-&lt;IMEI last 4&gt;"): a static link beside modems may not.</summary>
+    const string ModemLinkPrefix = "modem-";
 
     sealed class Checker(ConfigProblems problems, string baseDirectory)
     {
@@ -109,8 +112,8 @@ public static class ConfigRules
         }
 
         /// <summary>
-        /// Static links into <paramref name="outputs"/> (URLs with name=, miface=, weight= and the secret), or the
-        /// receiver's URL as the modems' template. True for modems.
+        /// Static links into <paramref name="outputs"/> (URLs with name=, miface=, weight= and the secret). True when a
+        /// <c>{"modems": true}</c> entry asks for the modems' links too (made from the receiver's URL, beside the static ones).
         /// </summary>
         public bool Links(IReadOnlyList<LinkConfig?>? links, string? receiver, List<string> outputs, ref AutoConnectOptions? autoConnect)
         {
@@ -131,19 +134,15 @@ public static class ConfigRules
                 {
                     if (modemEntries > 1)
                         problems.Add(path, "only one {\"modems\": true} entry (it stands for every modem)");
-                    else if (links.Count > 1)
-                        problems.Add(path, "{\"modems\": true} cannot be combined with static links yet: use either");
                     autoConnect = ModemEntry(link, path);
-                    if (receiver is not null)
-                        outputs.Add(receiver);
                     continue;
                 }
-                StaticLink(link, path, receiver, names, outputs);
+                StaticLink(link, path, receiver, modemEntries > 0, names, outputs);
             }
             return modemEntries > 0;
         }
 
-        void StaticLink(LinkConfig link, string path, string? receiver, Dictionary<string, string> names, List<string> outputs)
+        void StaticLink(LinkConfig link, string path, string? receiver, bool besideModems, Dictionary<string, string> names, List<string> outputs)
         {
             foreach (var (key, given) in new[] { ("apn", link.Apn), ("apn_user", link.ApnUser), ("apn_password_file", link.ApnPasswordFile), ("sim_pin_file", link.SimPinFile), ("reenable_after", link.ReenableAfter) })
             {
@@ -165,6 +164,11 @@ public static class ConfigRules
                 return;
 
             string effectiveName = url?[RistUrl.NameParameter] ?? link.Name ?? link.Interface ?? $"link{outputs.Count + 1}";
+            if (effectiveName.StartsWith(ModemLinkPrefix, StringComparison.Ordinal) && besideModems)
+            {
+                problems.Add(path, $"the name '{effectiveName}' looks like a modem's link (modem-<IMEI last 4>): name static links otherwise");
+                return;
+            }
             if (names.TryGetValue(effectiveName, out string? first))
             {
                 problems.Add(path, $"the name '{effectiveName}' is taken by {first} (names must differ)");

@@ -11,10 +11,11 @@ public sealed record ModemLink(string Name, string Interface, ModemSnapshot Mode
 
 /// <summary>
 /// <c>ristbond send --modems</c>: keeps one link per modem that carries traffic, built from the receiver URL given as a
-/// template (name= and, where librist can, miface= set per modem), while streaming. When no modem carries traffic (no
-/// system bus, no ModemManager, no modem connected) it says so once and sends over the template URL itself, through
-/// the routing table, until a modem link is live again. Runs on its own thread; <see cref="Links"/> is its
-/// published view for the control loop.
+/// template (name= and, where librist can, miface= set per modem), while streaming. Links it did not make (static
+/// links, links added on the control socket) are left alone. When no modem carries traffic (no system bus, no
+/// ModemManager, no modem connected) and there is no other link, it says so once and sends over the template URL
+/// itself, through the routing table, until a modem link or another link is live. Runs on its own thread;
+/// <see cref="Links"/> is its published view for the control loop.
 /// </summary>
 public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, RistUrl template, RistSender sender, Func<string, bool> isLive, ILogger log)
 {
@@ -77,19 +78,23 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
         Volatile.Write(ref _published, published.ToImmutable());
 
         LinkPlan plan = ModemLinkReconciler.Diff(desired, _interfaces.Select(l => new CurrentLink(l.Key, l.Value)));
-        if (desired.Count == 0)
+        if (desired.Count == 0 && !OtherLinks().Any())
             FallBack(inventory, now);
         foreach (string name in plan.Remove)
             Remove(name, desired.Any(d => d.Name == name) ? "its modem moved to another interface" : WhyGone(before.GetValueOrDefault(name), inventory));
         foreach (DesiredLink link in plan.Add)
             Add(link, now);
-        if (_fallback is not null && _links.Keys.Any(isLive))
+        if (_fallback is not null && (_links.Keys.Any(isLive) || OtherLinks().Any(l => isLive(l.Name))))
         {
-            log.LogInformation("modem links carry the stream: link {Link} (routing table) removed", _fallback.Name);
+            log.LogInformation(_links.Keys.Any(isLive) ? "modem links carry the stream: link {Link} (routing table) removed" : "other links carry the stream: link {Link} (routing table) removed",
+                _fallback.Name);
             sender.RemoveLink(_fallback);
             _fallback = null;
         }
     }
+
+    /// <summary>The sender's links that are neither a modem's nor the routing-table fallback: static ones, or added on the control socket.</summary>
+    IEnumerable<RistLink> OtherLinks() => sender.Links.Where(l => !_links.ContainsKey(l.Name) && !ReferenceEquals(l, _fallback));
 
     void Add(DesiredLink link, long now)
     {

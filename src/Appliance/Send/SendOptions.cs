@@ -6,6 +6,7 @@ namespace Ristbond.Appliance.Send;
 public sealed record SendOptions
 {
     public required string Input { get; init; }
+    /// <summary>The static links' rist:// URLs (each may be a comma-separated list); with <see cref="ModemTemplate"/> they run beside the modems' links.</summary>
     public required IReadOnlyList<string> Outputs { get; init; }
     public bool Loop { get; init; }
     /// <summary>Bit rate of the built-in test source at start; it then follows the recommendation.</summary>
@@ -32,8 +33,19 @@ public sealed record SendOptions
     public string? StatusTokenFile { get; init; }
     /// <summary>How long to wait at start for any link's receiver to answer; zero waits forever. Null: 10 s, or forever with modems (they may take a minute to connect at boot).</summary>
     public TimeSpan? ConnectTimeout { get; init; }
-    /// <summary>Links come from ModemManager's modems; <see cref="Outputs"/> is the one receiver URL they are made from.</summary>
-    public bool Modems { get; init; }
+    /// <summary>
+    /// The receiver URL every modem's link is made from (name= and miface= set per modem); null: no modem links. Links
+    /// come and go with ModemManager's modems, beside the static <see cref="Outputs"/>.
+    /// </summary>
+    public string? ModemTemplate { get; init; }
+    /// <summary>Links come from ModemManager's modems (as well as from <see cref="Outputs"/>).</summary>
+    public bool Modems => ModemTemplate is not null;
+
+    /// <summary>Where the links come from, for a log or status line: "2 link(s)", "links from the modems and 1 static link(s)".</summary>
+    public string DescribeLinks() =>
+        !Modems ? $"{Outputs.Count} link(s)"
+        : Outputs.Count == 0 ? "links from the modems"
+        : $"links from the modems and {Outputs.Count} static link(s)";
     /// <summary>Connect modems that are not connected with this APN (and PIN, user, password); null leaves connecting to others.</summary>
     public Modems.AutoConnectOptions? AutoConnect { get; init; }
     /// <summary>A board profile (src/Board/README.md): LEDs and modem power lines follow the links; null: no board indicators.</summary>

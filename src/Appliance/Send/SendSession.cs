@@ -79,15 +79,14 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
             StartThread("board", () => board.Run(_stop.Token));
         }
         List<RistUrl> urls = [.. _options.Outputs.SelectMany(RistUrl.SplitList).Select(u => RistUrl.Parse(u))];
-        if (urls.Count == 0)
+        RistUrl? modemTemplate = _options.ModemTemplate is string template ? CheckModemTemplate(template) : null;
+        if (urls.Count == 0 && modemTemplate is null)
             throw new RistbondException("--output: give at least one rist:// URL");
-
-        if (_options.Modems)
-            CheckModemTemplate(urls);
 
         // Everything that can be checked without a receiver is checked before anything is printed or sent.
         foreach (RistUrl url in urls)
             url.ResolveReceiver();
+        modemTemplate?.ResolveReceiver();
         StatusListenOptions? statusListen = _options.StatusListen is string listen ? StatusListenOptions.Create(listen, _options.StatusTokenFile) : null;
         if (statusListen is null && _options.StatusTokenFile is not null)
             throw new RistbondException($"{StatusListenOptions.TokenFileOption} needs {StatusListenOptions.ListenOption}");
@@ -100,14 +99,15 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
 
         _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
         _gate = new InputGate(_sender);
-        if (!_options.Modems)
-        {
-            foreach (RistUrl url in urls)
-                _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
-        }
+        foreach (RistUrl url in urls)
+            _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
         _sender.Start();
-        _log.LogInformation(_options.Modems ? "librist {Version}, flow id {FlowId}, links from the modems" : "librist {Version}, flow id {FlowId}, {Count} link(s)",
-            RistLibrary.Version, _sender.FlowId, urls.Count);
+        if (modemTemplate is null)
+            _log.LogInformation("librist {Version}, flow id {FlowId}, {Count} link(s)", RistLibrary.Version, _sender.FlowId, urls.Count);
+        else if (urls.Count == 0)
+            _log.LogInformation("librist {Version}, flow id {FlowId}, links from the modems", RistLibrary.Version, _sender.FlowId);
+        else
+            _log.LogInformation("librist {Version}, flow id {FlowId}, links from the modems and {Count} static link(s)", RistLibrary.Version, _sender.FlowId, urls.Count);
         if (_source is VideoTsSource video)
             _log.LogInformation("video: {Input} {Format} through {Encoder} at {Rate}", video.Name, video.Format, video.EncoderDetail, Units.FormatBitrate(video.BitrateBps));
 
@@ -121,11 +121,11 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         var publisher = Own(new BitratePublisher(_source, _options.BitrateCommand, _options.BitrateUdp, _log));
         ModemLinks? modemLinks = null;
         ModemWatcher? watcher = null;
-        if (_options.Modems)
+        if (modemTemplate is not null)
         {
             var watcherOptions = new ModemWatcherOptions { AutoConnect = _options.AutoConnect };
             watcher = Own(new ModemWatcher(watcherOptions, _log));
-            modemLinks = new ModemLinks(watcher, SignalHealth.DefaultStaleAfter(watcherOptions.SignalRateSeconds), urls[0], _sender,
+            modemLinks = new ModemLinks(watcher, SignalHealth.DefaultStaleAfter(watcherOptions.SignalRateSeconds), modemTemplate, _sender,
                 name => _loop!.IsLive(name), _log);
             watcher.Start();
         }
@@ -160,7 +160,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
 
-        if (!WaitForReceiver(urls))
+        if (!WaitForReceiver(modemTemplate is null ? urls : [modemTemplate, .. urls]))
         {
             Stopping?.Invoke();
             return Finish();
@@ -224,13 +224,13 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         return true;
     }
 
-    /// <summary>With --modems the one -o URL is the template of every modem's link: it names the receiver, the modem the interface.</summary>
-    static void CheckModemTemplate(List<RistUrl> urls)
+    /// <summary>With --modems the first -o URL is the template of every modem's link: it names the receiver, the modem the interface.</summary>
+    static RistUrl CheckModemTemplate(string text)
     {
-        if (urls.Count != 1)
-            throw new RistbondException($"--modems: give one receiver URL with -o (every modem's link is made from it), not {urls.Count}");
-        if (urls[0]["miface"] is not null)
-            throw new RistbondException($"--output '{urls[0]}': with --modems, miface= is set per modem; leave it out");
+        RistUrl url = RistUrl.Parse(text);
+        if (url["miface"] is not null)
+            throw new RistbondException($"--output '{url}': with --modems, the first URL is the modems' template and miface= is set per modem; leave it out (a static link on an interface goes in a further -o)");
+        return url;
     }
 
     /// <summary>The first signal stops the input and drains; a second one stops at once.</summary>

@@ -27,7 +27,7 @@ public static class ServiceHost
         using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(options.LogLevel);
         ILogger log = loggers.CreateLogger("ristbond");
         log.LogInformation("configuration {Path}: input {Input}, {Links}, bitrate {Min}-{Max}{Watchdog}", configPath, options.Input,
-            options.Modems ? "links from the modems" : $"{options.Outputs.Count} link(s)",
+            options.DescribeLinks(),
             Units.FormatBitrate(options.MinBitrateBps), Units.FormatBitrate(options.MaxBitrateBps),
             systemd.WatchdogIntervalNanos > 0 ? $", systemd watchdog {systemd.WatchdogIntervalNanos / 1e9:0.#} s" : "");
 
@@ -65,7 +65,7 @@ public static class ServiceHost
                     systemd.Status(StatusLine(report));
             },
         };
-        systemd.Status($"waiting for a receiver to answer ({options.Outputs.Count} link(s))");
+        systemd.Status($"waiting for a receiver to answer ({options.DescribeLinks()})");
 
         // Reloads wait until the session streams (its links exist); a SIGHUP before that is kept and done then.
         var reloads = new Thread(() =>
