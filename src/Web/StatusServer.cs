@@ -21,15 +21,21 @@ public sealed class StatusServer : IDisposable
     /// <summary>Requests are small JSON objects; a larger body is a mistake.</summary>
     const long MaxRequestBodyBytes = 4096;
     static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(1);
+    /// <summary>How often the refusal summaries are looked at: each address still gets at most one line per minute.</summary>
+    static readonly TimeSpan s_refusalSweepEvery = TimeSpan.FromSeconds(10);
 
     readonly WebApplication _app;
     readonly ILogger _log;
+    readonly RefusalLogLimiter _refusals;
+    readonly ITimer _refusalSweep;
     StatusSnapshot? _latest;
 
-    StatusServer(WebApplication app, StatusListenOptions options, IStreamControl control, ILogger log)
+    StatusServer(WebApplication app, StatusListenOptions options, IStreamControl control, ILogger log, TimeProvider time)
     {
         _app = app;
         _log = log;
+        _refusals = new RefusalLogLimiter(time);
+        _refusalSweep = time.CreateTimer(_ => LogRefusalSummaries(), null, s_refusalSweepEvery, s_refusalSweepEvery);
         Options = options;
         Access = new StatusAccess(options.Token);
         Control = control;
@@ -46,7 +52,7 @@ public sealed class StatusServer : IDisposable
     public StatusSnapshot? Latest => Volatile.Read(ref _latest);
 
     /// <summary>Starts listening; a port in use or an address not on this machine is a <see cref="RistbondException"/> naming it.</summary>
-    public static StatusServer Start(StatusListenOptions options, IStreamControl control, ILogger log)
+    public static StatusServer Start(StatusListenOptions options, IStreamControl control, ILogger log, TimeProvider? time = null)
     {
         // The empty builder, not the slim one: no configuration files or environment variables to surprise a
         // service, no HTTPS or HTTP/2 this server never uses; Kestrel and routing are added by hand below.
@@ -68,7 +74,7 @@ public sealed class StatusServer : IDisposable
             kestrel.Listen(options.Endpoint);
         });
         WebApplication app = builder.Build();
-        var server = new StatusServer(app, options, control, log);
+        var server = new StatusServer(app, options, control, log, time ?? TimeProvider.System);
         app.Use(server.CheckAccess);
         StatusRoutes.Map(app, server);
         try
@@ -77,6 +83,7 @@ public sealed class StatusServer : IDisposable
         }
         catch (IOException e)
         {
+            server._refusalSweep.Dispose();
             app.DisposeAsync().AsTask().GetAwaiter().GetResult();
             string why = e.InnerException switch
             {
@@ -130,16 +137,31 @@ public sealed class StatusServer : IDisposable
             }
             verdict = AccessVerdict.WrongToken;
         }
-        // Path only: a query string may hold the token.
-        _log.LogWarning("status: refused {Method} {Path} from {Remote}: {Why}", context.Request.Method, context.Request.Path.Value, remote,
-            verdict == AccessVerdict.WrongToken ? "wrong token" : "no token");
+        // Path only: a query string may hold the token. A scanner's further refusals are counted, not each logged.
+        switch (_refusals.Refused(remote ?? IPAddress.None))
+        {
+            case { IsSummary: false }:
+                _log.LogWarning("status: refused {Method} {Path} from {Remote}: {Why} (further refusals from it are summarized once a minute)",
+                    context.Request.Method, context.Request.Path.Value, remote, verdict == AccessVerdict.WrongToken ? "wrong token" : "no token");
+                break;
+            case RefusalLine summary:
+                _log.LogWarning("{Summary}", summary.Summary(RefusalLogLimiter.Interval));
+                break;
+        }
         context.Response.Headers.WWWAuthenticate = "Bearer";
         await StatusRoutes.WriteError(context, StatusCodes.Status401Unauthorized,
             verdict == AccessVerdict.WrongToken ? "wrong token" : "a token is needed from other machines: open /?token=TOKEN or send Authorization: Bearer TOKEN");
     }
 
+    void LogRefusalSummaries()
+    {
+        foreach (RefusalLine summary in _refusals.Sweep())
+            _log.LogWarning("{Summary}", summary.Summary(RefusalLogLimiter.Interval));
+    }
+
     public void Dispose()
     {
+        _refusalSweep.Dispose();
         Events.Complete();
         try
         {

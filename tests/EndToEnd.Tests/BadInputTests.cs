@@ -147,8 +147,8 @@ public sealed class BadInputTests
         AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--bitrate", "fast"], 2, ["--bitrate", "'fast'"]);
 
     [Fact]
-    public void Modems_with_more_than_one_output_url_is_named() =>
-        AssertOneLineError(["send", "-i", "testsrc", "--modems", "-o", "rist://127.0.0.1:5000,rist://127.0.0.1:5002"], 2, ["--modems", "one receiver URL"]);
+    public void Modems_with_a_bad_static_link_beside_them_names_that_link() =>
+        AssertOneLineError(["send", "-i", "testsrc", "--modems", "-o", "rist://127.0.0.1:5000", "-o", "rist://127.0.0.1:99999?name=eth0"], 2, ["port '99999'"]);
 
     [Fact]
     public void Modems_with_miface_in_the_template_is_named() =>

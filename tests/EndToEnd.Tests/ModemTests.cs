@@ -115,11 +115,49 @@ public sealed class ModemTests
         setup.AssertNothingLost(ExpectedDataPackets(DateTime.UtcNow - started - TimeSpan.FromSeconds(4)));
     }
 
-    static void StartWithModems(BondedSetup setup, PrivateSystemBus bus)
+    [Fact]
+    public void A_static_link_beside_a_modem_carries_the_stream_on_when_the_modem_is_unplugged()
+    {
+        using var bus = PrivateSystemBus.Start();
+        using var standIn = StandInProcess.Start(bus);
+        string modem = standIn.AddModem("0", "356938035640055", op: "Vodafone", bearerInterface: "wwan0", lte: s_goodLte);
+        // The static link (a wired uplink in the field) goes through an emulated link of its own, so the receiver
+        // sees two distinct peers; the modem's link follows the routing table (librist 0.2.7 here).
+        var clear = new LinkEmulator.DirectionProfile { RateBps = 20_000_000, DelayMs = 10, QueueMs = 300 };
+        using var setup = new BondedSetup([("eth0", clear, clear)]);
+        DateTime started = DateTime.UtcNow;
+        StartWithModems(setup, bus, BondedSetup.UrlThrough(setup.Links[0]));
+
+        WaitForLiveLinks(setup, ["eth0", "modem-0055"], "the static link and the modem's link");
+        Assert.True(setup.Sender.WaitForStats(s => Share(s, "modem-0055") > 0.2 && Share(s, "eth0") > 0.2, s_wait),
+            $"the two links did not share the stream
+{setup.Sender.Transcript()}");
+        Thread.Sleep(2000);
+
+        standIn.Send(new { cmd = "remove_modem", path = modem });
+        Assert.True(setup.Sender.WaitForStats(s => RistbondProcess.Link(s, "modem-0055") is null, s_wait),
+            "the link of an unplugged modem stayed
+" + setup.Sender.Transcript());
+        long afterRemoval = setup.Capture.Datagrams;
+        Thread.Sleep(3000);
+        Assert.True(setup.Capture.Datagrams > afterRemoval + 500,
+            $"the stream stalled on the static link: {setup.Capture.Datagrams - afterRemoval} datagrams in 3 s after the modem went
+{setup.Sender.Transcript()}");
+        JsonElement last = setup.Sender.Stats[^1];
+        Assert.Equal(["eth0"], last.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        setup.Stop();
+
+        setup.AssertNothingLost(ExpectedDataPackets(DateTime.UtcNow - started - TimeSpan.FromSeconds(4)));
+        // A static link is there: the template is never sent over the routing table on its own.
+        Assert.Equal(0, CountLines(setup.Sender, "through the routing table (link"));
+        Assert.Equal(1, CountLines(setup.Sender, "links from the modems and 1 static link(s)"));
+    }
+
+    static void StartWithModems(BondedSetup setup, PrivateSystemBus bus, params string[] staticLinks)
     {
         string rate = BitrateBps.ToString(System.Globalization.CultureInfo.InvariantCulture);
         setup.Start(
-            ["send", "-i", "testsrc", "--bitrate", rate, "--min-bitrate", rate, "--max-bitrate", rate, "--modems", "-o", $"rist://127.0.0.1:{setup.ReceiverPort}"],
+            ["send", "-i", "testsrc", "--bitrate", rate, "--min-bitrate", rate, "--max-bitrate", rate, "--modems", "-o", $"rist://127.0.0.1:{setup.ReceiverPort}", .. staticLinks.SelectMany(url => new[] { "-o", url })],
             new Dictionary<string, string> { ["DBUS_SYSTEM_BUS_ADDRESS"] = bus.Address });
     }
 
