@@ -130,19 +130,16 @@ public sealed class ModemTests
 
         WaitForLiveLinks(setup, ["eth0", "modem-0055"], "the static link and the modem's link");
         Assert.True(setup.Sender.WaitForStats(s => Share(s, "modem-0055") > 0.2 && Share(s, "eth0") > 0.2, s_wait),
-            $"the two links did not share the stream
-{setup.Sender.Transcript()}");
+            $"the two links did not share the stream\n{setup.Sender.Transcript()}");
         Thread.Sleep(2000);
 
         standIn.Send(new { cmd = "remove_modem", path = modem });
         Assert.True(setup.Sender.WaitForStats(s => RistbondProcess.Link(s, "modem-0055") is null, s_wait),
-            "the link of an unplugged modem stayed
-" + setup.Sender.Transcript());
+            "the link of an unplugged modem stayed\n" + setup.Sender.Transcript());
         long afterRemoval = setup.Capture.Datagrams;
         Thread.Sleep(3000);
         Assert.True(setup.Capture.Datagrams > afterRemoval + 500,
-            $"the stream stalled on the static link: {setup.Capture.Datagrams - afterRemoval} datagrams in 3 s after the modem went
-{setup.Sender.Transcript()}");
+            $"the stream stalled on the static link: {setup.Capture.Datagrams - afterRemoval} datagrams in 3 s after the modem went\n{setup.Sender.Transcript()}");
         JsonElement last = setup.Sender.Stats[^1];
         Assert.Equal(["eth0"], last.GetProperty("links").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
         setup.Stop();
