@@ -73,6 +73,23 @@ public sealed class ConfigReloaderTests : IDisposable
     }
 
     [Fact]
+    public void Static_links_beside_modems_change_live_and_the_modems_entry_needs_a_restart()
+    {
+        ConfigReloader reloader = Start(Config("""{ "modems": true }, { "interface": "eth0" }"""));
+        _files.WriteConfig(Config("""{ "modems": true }, { "interface": "wlan0" }"""));
+        reloader.Reload(_target);
+        Assert.Equal(["remove eth0", "add rist://studio.example:6000?name=wlan0&miface=wlan0"], _target.Calls);
+        Assert.DoesNotContain(LogLines, l => l.Contains("restart", StringComparison.Ordinal));
+
+        // Dropping the modems entry is not done live: said once, and the static links wait with it.
+        _target.Calls.Clear();
+        _files.WriteConfig(Config("""{ "interface": "wlan0" }, { "interface": "eth1" }"""));
+        reloader.Reload(_target);
+        Assert.Empty(_target.Calls);
+        Assert.Single(LogLines, l => l.Contains("modems changed: needs a restart", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_link_whose_url_changed_is_replaced()
     {
         ConfigReloader reloader = Start(Config("""{ "name": "lte", "interface": "wwan0" }"""));
