@@ -12,17 +12,13 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// <summary>Queue growth (s/s) below which a trend is noise.</summary>
     const double TrendNoise = 0.02;
     const int RateSamples = 5;
-    /// <summary>Send rates of the last few seconds with their times: a rate is verified only once its effect on the queue can have been seen.</summary>
-    const int HistorySamples = 40;
     const long VerifyMarginNanos = 300_000_000;
 
     readonly double[] _rates = new double[RateSamples];
     int _rateCount;
     int _rateNext;
-    readonly double[] _historyRates = new double[HistorySamples];
-    readonly long[] _historyTimes = new long[HistorySamples];
-    int _historyCount;
-    int _historyNext;
+    /// <summary>Send rates of the last few seconds with their times: a rate is verified only once its effect on the queue can have been seen.</summary>
+    readonly TimedRing<double> _history = new(40);
     double _estimate = Math.Max(options.MinCapacityBps, initialBps);
     double _verified;
     long _lastCongestion = long.MinValue / 2;
@@ -68,7 +64,7 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             return;
         }
         double rate = AverageRate(sendRateBps); // over about the window the queue trend is measured on
-        Remember(rate, nowNanos);
+        _history.Add(nowNanos, rate);
         double queue = rtt.QueueDelayMs;
         double trend = rtt.QueueTrend;
         bool building = trend > TrendNoise && rtt.Growing;
@@ -92,7 +88,7 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             _estimate = Math.Max(Math.Max(options.MinCapacityBps, Math.Min(floorBps, _estimate)), Math.Min(_estimate, carried));
             _verified = Math.Min(_verified, _estimate);
             _lastCongestion = nowNanos;
-            _historyCount = 0; // rates sent before the cut proved nothing: the queue built on them
+            _history.Clear(); // rates sent before the cut proved nothing: the queue built on them
             _rateCount = 0;
             return;
         }
@@ -132,23 +128,14 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         _estimate = Math.Max(_estimate, _verified);
     }
 
-    void Remember(double rate, long now)
-    {
-        _historyRates[_historyNext] = rate;
-        _historyTimes[_historyNext] = now;
-        _historyNext = (_historyNext + 1) % HistorySamples;
-        _historyCount = Math.Min(_historyCount + 1, HistorySamples);
-    }
-
     /// <summary>The highest rate sent at or before <paramref name="time"/> within the history (0 if none is that old).</summary>
     double RateAt(long time)
     {
         double best = 0;
-        for (int i = 0; i < _historyCount; i++)
+        for (int age = 0; age < _history.Count; age++)
         {
-            int at = (_historyNext - 1 - i + HistorySamples) % HistorySamples;
-            if (_historyTimes[at] <= time)
-                best = Math.Max(best, _historyRates[at]);
+            if (_history.TimeAt(age) <= time)
+                best = Math.Max(best, _history.ValueAt(age));
         }
         return best;
     }

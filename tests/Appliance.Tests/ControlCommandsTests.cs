@@ -12,6 +12,7 @@ public sealed class ControlCommandsTests
         public void RemoveLink(string name) => Record("remove " + name, "");
         public void SetBitrate(long bitsPerSecond) => Record($"bitrate {bitsPerSecond}", "");
         public string StatsJson() => "{\"t\":1}";
+        public void SetStreaming(bool streaming) => Record(streaming ? "start" : "stop", "");
         string Record(string call, string result)
         {
             Calls.Add(call);
@@ -24,6 +25,8 @@ public sealed class ControlCommandsTests
     [InlineData("  remove lte2  ", "ok", "remove lte2")]
     [InlineData("bitrate 6M", "ok", "bitrate 6000000")]
     [InlineData("stats", "{\"t\":1}", null)]
+    [InlineData("stop", "ok", "stop")]
+    [InlineData(" start ", "ok", "start")]
     public void Commands_reach_the_target(string line, string reply, string? call)
     {
         var target = new Target();
@@ -36,6 +39,7 @@ public sealed class ControlCommandsTests
     [InlineData("bitrate lots", "error: bitrate 'lots' is not a bit rate (e.g. 6M, 2500k)")]
     [InlineData("reboot", "error: unknown command 'reboot' (" + ControlCommands.Help + ")")]
     [InlineData("remove", "error: unknown command 'remove' (" + ControlCommands.Help + ")")]
+    [InlineData("stop now", "error: unknown command 'stop now' (" + ControlCommands.Help + ")")]
     public void Mistakes_get_one_error_line(string line, string reply) =>
         Assert.Equal(reply, ControlCommands.Execute(line, new Target()));
 }

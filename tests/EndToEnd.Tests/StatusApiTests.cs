@@ -87,6 +87,13 @@ public sealed class StatusApiTests
         Assert.Equal(HttpStatusCode.OK, api.Post("/api/stream/start").Status);
         WaitUntil(() => run.Receiver.Received > stopped + 500, "the stream to resume at the receiver", run);
         Assert.Contains(run.Sender.Process.Stderr, l => l.Contains("streaming stopped", StringComparison.Ordinal));
+
+        // The same from a script on the box, over the control socket.
+        Assert.Equal("ok", run.Sender.Control("stop"));
+        Assert.True(run.Sender.WaitForStats(s => !s.GetProperty("streaming").GetBoolean(), TimeSpan.FromSeconds(3)), run.Sender.Transcript());
+        Assert.Equal("ok", run.Sender.Control("start"));
+        long restarted = run.Receiver.Received;
+        WaitUntil(() => run.Receiver.Received > restarted + 500, "the stream to resume after the control socket's start", run);
     }
 
     [Fact]

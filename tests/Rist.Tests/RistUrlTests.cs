@@ -66,6 +66,36 @@ public sealed class RistUrlTests
     }
 
     [Fact]
+    public void With_replaces_and_adds_parameters_and_keeps_the_rest_in_order()
+    {
+        RistUrl template = RistUrl.Parse("rist://[2001:db8::1]:5000?name=lte&buffer=2000&cname=van");
+        RistUrl link = template.With(new("name", "wwan0"), new("miface", "wwan0"));
+        Assert.Equal("rist://[2001:db8::1]:5000?buffer=2000&cname=van&name=wwan0&miface=wwan0", link.Original);
+        Assert.Equal(("[2001:db8::1]", 5000), (link.Host, link.Port));
+        Assert.Equal("wwan0", link["name"]);
+        Assert.Equal("lte", template["name"]); // the template is not changed
+        Assert.Equal(template.Original, template.With().Original);
+    }
+
+    [Fact]
+    public void With_escapes_values_so_they_read_back_unchanged()
+    {
+        RistUrl link = RistUrl.Parse("rist://host:5000").With(new("secret", "p&ss=w?rd 1"), new("aes-type", "256"));
+        Assert.Equal("p&ss=w?rd 1", link["secret"]);
+        Assert.Equal("rist://host:5000?secret=***&aes-type=256", link.Redacted);
+    }
+
+    [Fact]
+    public void With_checks_the_result_like_any_url()
+    {
+        RistUrl template = RistUrl.Parse("rist://host:5000?name=lte");
+        var e = Assert.Throws<RistbondException>(() => template.With(new KeyValuePair<string, string>("name", "a b")));
+        Assert.Contains("name 'a b'", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<RistbondException>(() => template.With(new KeyValuePair<string, string>("aes-type", "256")));
+        Assert.Contains("needs a secret", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Splits_comma_separated_lists_but_keeps_commas_inside_a_url()
     {
         string[] urls = [.. RistUrl.SplitList("rist://a:1?cname=x,y,rist://b:2, rist://c:3")];

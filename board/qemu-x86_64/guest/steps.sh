@@ -200,6 +200,13 @@ netbond_timer_lag_ms() {
 }
 NETBOND_MAX_LAG_MS=10                    # above it the guest is too starved for any timing to mean anything
 
+# Fails the step, saying why, when the guest is too starved for a timing test; sets $lag for the step's report.
+require_unstarved_guest() {
+  lag=$(netbond_timer_lag_ms)
+  echo "guest timer lag: $lag ms per 50 ms sleep"
+  [ "$lag" -le "$NETBOND_MAX_LAG_MS" ] || fail "the guest is starved (it wakes $lag ms late from a 50 ms sleep, want <= $NETBOND_MAX_LAG_MS): the host is too busy for a timing test"
+}
+
 # One row per --stats-json line: t, recommended bitrate, then state and weight of links l1 l2 l3.
 netbond_stats_table() {
   awk 'function num(s, k) { return match(s, "\"" k "\":[0-9.]+") ? substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3) : "-" }
@@ -230,9 +237,7 @@ step_netbond() {
   sender= checker= receiver=
   trap netbond_cleanup EXIT
   mkdir -p "$NETBOND_DIR" && cd "$NETBOND_DIR" || fail "could not make $NETBOND_DIR"
-  lag=$(netbond_timer_lag_ms)
-  echo "guest timer lag: $lag ms per 50 ms sleep"
-  [ "$lag" -le "$NETBOND_MAX_LAG_MS" ] || fail "the guest is starved (it wakes $lag ms late from a 50 ms sleep, want <= $NETBOND_MAX_LAG_MS): the host is too busy for a timing test"
+  require_unstarved_guest
   netbond_links_up
   ip netns exec studio ristreceiver -p 1 -i 'rist://@0.0.0.0:6000?buffer=1000&reorder-buffer=200' \
     -o udp://127.0.0.1:7000 -S 1000 2>receiver.log &
@@ -801,6 +806,7 @@ step_vicodec_bonded() {
   sender= checker= receiver=
   trap netbond_cleanup EXIT
   mkdir -p "$VICODEC_BONDED_DIR" && cd "$VICODEC_BONDED_DIR" || fail "could not make $VICODEC_BONDED_DIR"
+  require_unstarved_guest
   NETBOND_RATE_KBIT=$VICODEC_BONDED_RATE_KBIT
   netbond_links_up
   set -- $NETBOND_DELAYS_MS

@@ -12,6 +12,8 @@ public interface IControlTarget
     void SetBitrate(long bitsPerSecond);
     /// <summary>The latest stats report as one JSON line.</summary>
     string StatsJson();
+    /// <summary>False drops the input before librist (links and control loop stay up); true sends it again.</summary>
+    void SetStreaming(bool streaming);
 }
 
 /// <summary>
@@ -21,11 +23,13 @@ public interface IControlTarget
 /// remove lte3                      → ok
 /// bitrate 6M                       → ok
 /// stats                            → {"t":…}
+/// stop                             → ok
+/// start                            → ok
 /// </code>
 /// </summary>
 public static class ControlCommands
 {
-    public const string Help = "commands: add URL | remove NAME | bitrate RATE | stats";
+    public const string Help = "commands: add URL | remove NAME | bitrate RATE | stats | stop | start";
 
     public static string Execute(string line, IControlTarget target)
     {
@@ -42,6 +46,8 @@ public static class ControlCommands
                 "bitrate" when Units.TryParseBitrate(argument, out long bps) => Done(() => target.SetBitrate(bps)),
                 "bitrate" => $"error: bitrate '{argument}' is not a bit rate (e.g. 6M, 2500k)",
                 "stats" => target.StatsJson(),
+                "stop" when argument.Length == 0 => Done(() => target.SetStreaming(false)),
+                "start" when argument.Length == 0 => Done(() => target.SetStreaming(true)),
                 "help" or "" => "ok " + Help,
                 _ => $"error: unknown command '{trimmed}' ({Help})",
             };

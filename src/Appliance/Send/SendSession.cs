@@ -328,6 +328,8 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
     void Config.ILiveConfigTarget.SetBitrateLimits(long minBitsPerSecond, long maxBitsPerSecond) =>
         _loop!.RequestBitrateLimits(minBitsPerSecond, maxBitsPerSecond);
 
+    void IControlTarget.SetStreaming(bool streaming) => ((IStreamControl)this).SetStreaming(streaming);
+
     string IControlTarget.StatsJson() =>
         _loop?.Latest is StatsReport report ? JsonSerializer.Serialize(report, StatsJsonContext.Default.StatsReport) : "{}";
 

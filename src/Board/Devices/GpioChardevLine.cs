@@ -93,9 +93,9 @@ public sealed class GpioChardevChips(string devRoot = "/dev") : IGpioChips
 /// <summary>One requested line: a file descriptor of its own (closed on dispose, which releases the line) and SET_VALUES.</summary>
 public sealed class GpioChardevLine : IGpioLine
 {
-    readonly GpioLineHandle _handle;
+    readonly FileDescriptorHandle _handle;
 
-    GpioChardevLine(GpioLineHandle handle, string name, bool value)
+    GpioChardevLine(FileDescriptorHandle handle, string name, bool value)
     {
         _handle = handle;
         Name = name;
@@ -129,7 +129,7 @@ public sealed class GpioChardevLine : IGpioLine
             if (added)
                 chip.DangerousRelease();
         }
-        return new GpioChardevLine(new GpioLineHandle(request.fd), $"line {spec.Line} of {chipPath}", initial);
+        return new GpioChardevLine(new FileDescriptorHandle(request.fd), $"line {spec.Line} of {chipPath}", initial);
     }
 
     public unsafe void Set(bool value)
@@ -153,12 +153,4 @@ public sealed class GpioChardevLine : IGpioLine
     }
 
     public void Dispose() => _handle.Dispose();
-}
-
-/// <summary>The line request's file descriptor; closing it releases the line.</summary>
-internal sealed class GpioLineHandle : SafeHandleZeroOrMinusOneIsInvalid
-{
-    public GpioLineHandle(int fd) : base(ownsHandle: true) => SetHandle(fd);
-
-    protected override bool ReleaseHandle() => Interop.Libc.Close((int)handle) == 0;
 }

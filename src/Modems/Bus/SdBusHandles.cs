@@ -1,4 +1,5 @@
 using Microsoft.Win32.SafeHandles;
+using Ristbond.Platform;
 
 namespace Ristbond.Modems.Bus;
 
@@ -41,24 +42,21 @@ internal sealed class SdBusMessageHandle : SafeHandleZeroOrMinusOneIsInvalid
 }
 
 /// <summary>An eventfd the watcher thread polls beside the bus socket, so another thread can wake it.</summary>
-internal sealed class EventFdHandle : SafeHandleMinusOneIsInvalid
+internal sealed class EventFd : IDisposable
 {
-    EventFdHandle()
-        : base(ownsHandle: true)
-    {
-    }
+    readonly FileDescriptorHandle _handle;
 
-    public static EventFdHandle Create()
+    EventFd(FileDescriptorHandle handle) => _handle = handle;
+
+    public static EventFd Create()
     {
-        var handle = new EventFdHandle();
         int fd = Interop.Poll.eventfd(0, Interop.Poll.EFD_CLOEXEC | Interop.Poll.EFD_NONBLOCK);
         if (fd < 0)
             BusErrors.ThrowErrno(-System.Runtime.InteropServices.Marshal.GetLastPInvokeError(), "create the watcher's eventfd");
-        handle.SetHandle(fd);
-        return handle;
+        return new EventFd(new FileDescriptorHandle(fd));
     }
 
-    public int Fd => (int)handle;
+    public int Fd => _handle.Fd;
 
     public unsafe void Signal()
     {
@@ -72,5 +70,5 @@ internal sealed class EventFdHandle : SafeHandleMinusOneIsInvalid
         Interop.Poll.read(Fd, &count, sizeof(ulong));
     }
 
-    protected override bool ReleaseHandle() => Interop.Libc.Close((int)handle) == 0;
+    public void Dispose() => _handle.Dispose();
 }

@@ -22,7 +22,7 @@ public sealed partial class ModemWatcher : IDisposable
     readonly ILogger _log;
     readonly Channel<ModemEvent> _events = Channel.CreateBounded<ModemEvent>(
         new BoundedChannelOptions(1024) { FullMode = BoundedChannelFullMode.DropOldest, SingleWriter = true });
-    readonly EventFdHandle _wake = EventFdHandle.Create();
+    readonly EventFd _wake = EventFd.Create();
     readonly Thread _thread;
     readonly AutoConnectPolicy? _autoConnect;
     ModemInventory _current = ModemInventory.Initial;

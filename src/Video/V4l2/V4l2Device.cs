@@ -1,19 +1,7 @@
 using System.Runtime.InteropServices;
-using Microsoft.Win32.SafeHandles;
 using Ristbond.Platform;
 
 namespace Ristbond.Video.V4l2;
-
-/// <summary>A file descriptor (a /dev/videoN, or a DMABUF a driver exported); releasing it closes it.</summary>
-internal sealed class FileDescriptorHandle : SafeHandleMinusOneIsInvalid
-{
-    public FileDescriptorHandle(int fd)
-        : base(ownsHandle: true) => SetHandle(fd);
-
-    public int Fd => (int)handle;
-
-    protected override bool ReleaseHandle() => Interop.Libc.Close((int)handle) == 0;
-}
 
 /// <summary>
 /// One open V4L2 device node and the one way ristbond talks to it: <see cref="Ioctl"/>, which retries EINTR and
