@@ -63,8 +63,14 @@ public sealed unsafe partial class X265Encoder
     OpenedEncoder? _ready;               // opened for a change that waits for a keyframe
     Task _closing = Task.CompletedTask;  // retired encoders, closed one after another off the frame thread
 
-    /// <summary>The bitrate the encoder producing frames now was opened at.</summary>
+    /// <summary>The bitrate the encoder producing frames now was opened at. Read it on the encoding thread.</summary>
     public long AppliedBitrate => _current.Bitrate;
+
+    /// <summary>
+    /// A replacement is being opened for a bitrate change; it is swapped in at the first frame after it lands (a
+    /// drop) or at the next keyframe. Read it on the encoding thread: tests wait on it to know which frame swaps.
+    /// </summary>
+    public bool IsReopening => _opening is { IsCompleted: false };
 
     /// <summary>
     /// On the frame thread, before a frame: swaps in a replacement opened at the requested bitrate when it is ready and
