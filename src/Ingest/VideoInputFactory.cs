@@ -83,13 +83,9 @@ static class VideoInputFactory
         V4l2Encoder? v4l2 = encoder as V4l2Encoder ?? (encoder as DmabufImportEncoder)?.Encoder;
         if (v4l2 is null)
             return VideoCodec.Hevc;
-        return v4l2.Codec switch
-        {
-            V4l2Codec.Hevc => VideoCodec.Hevc,
-            V4l2Codec.H264 => VideoCodec.H264,
-            V4l2Codec.Fwht when video.AllowFwht => VideoCodec.Fwht,
-            _ => throw new RistbondException($"Could not send video from {v4l2.DevicePath}: it produces {v4l2.Codec.ToString().ToUpperInvariant()}, which MPEG-TS does not carry"),
-        };
+        return MuxedVideoCodec.TryFrom(v4l2.Codec, video.AllowFwht, out VideoCodec muxed)
+            ? muxed
+            : throw new RistbondException($"Could not send video from {v4l2.DevicePath}: it produces {v4l2.Codec.ToString().ToUpperInvariant()}, which MPEG-TS does not carry");
     }
 
     static VideoEncoderSettings Settings(VideoInputOptions video) => new()
