@@ -22,7 +22,7 @@ public static class InputFactory
         if (input is TestSourceName or "testsrc://")
             return new TestSource(testBitrateBps);
         if (input is PatternFrameSource.InputName or "pattern://")
-            return VideoInputFactory.OpenPattern(video ?? new VideoInputOptions());
+            return VideoInputFactory.OpenPattern(video ?? new VideoInputOptions(), log);
 
         int schemeEnd = input.IndexOf("://", StringComparison.Ordinal);
         if (schemeEnd < 0)
@@ -34,7 +34,7 @@ public static class InputFactory
         {
             "file" => new FileTsSource(rest, loop, log),
             "udp" or "rtp" => OpenUdp(input, rest, log),
-            "v4l2" => VideoInputFactory.OpenCapture(input, CapturePath(input, rest), video ?? new VideoInputOptions()),
+            "v4l2" => VideoInputFactory.OpenCapture(input, CapturePath(input, rest), video ?? new VideoInputOptions(), log),
             _ => throw new RistbondException($"input {input}: unknown scheme '{scheme}' (use udp://, rtp://, v4l2://, a .ts file, testsrc or pattern)"),
         };
     }

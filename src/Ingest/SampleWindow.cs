@@ -22,18 +22,27 @@ public sealed class SampleWindow
         Interlocked.Exchange(ref _written, written + 1);
     }
 
-    /// <summary>The p-th percentile (0..1, nearest rank) of the samples held; null before the first.</summary>
-    public double? Percentile(double p)
+    /// <summary>
+    /// Two percentiles (0..1, nearest rank) of the samples held, from one sorted copy; nulls before the first sample.
+    /// </summary>
+    public (double? Low, double? High) Percentiles(double low, double high)
+    {
+        CheckFraction(low);
+        CheckFraction(high);
+        int held = (int)Math.Min(Count, Size);
+        if (held == 0)
+            return (null, null);
+        float[] sorted = new float[held];
+        Array.Copy(_samples, sorted, held);
+        Array.Sort(sorted);
+        return (Rank(sorted, low), Rank(sorted, high));
+    }
+
+    static double Rank(float[] sorted, double p) => sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    static void CheckFraction(double p)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(p, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(p, 1.0);
-        int held = (int)Math.Min(Count, Size);
-        if (held == 0)
-            return null;
-        float[] copy = new float[held];
-        Array.Copy(_samples, copy, held);
-        Array.Sort(copy);
-        int rank = (int)Math.Ceiling(p * held) - 1;
-        return copy[Math.Clamp(rank, 0, held - 1)];
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ristbond.Platform;
 using Ristbond.Video;
+using Ristbond.Video.V4l2;
 
 namespace Ristbond.Ingest;
 
@@ -21,6 +22,11 @@ public sealed record VideoInputOptions
     /// <c>--allow-fwht</c>: a test of the encoder path on the emulated board; no standard receiver decodes it).
     /// </summary>
     public bool AllowFwht { get; init; }
+    /// <summary>
+    /// The V4L2 devices <c>--encoder auto</c> chooses from; null asks every /dev/videoN (the default). A seam for
+    /// machines without the hardware: tests name devices here, and opening them runs against the real kernel.
+    /// </summary>
+    public IReadOnlyList<V4l2DeviceInfo>? EncoderDevices { get; init; }
 
     /// <summary>"WIDTHxHEIGHT", both even and at least 16; throws naming --video-size.</summary>
     public static (int Width, int Height) ParseSize(string text)

@@ -160,6 +160,9 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
             VideoCodec.Fwht => "fwht",
             _ => "hevc",
         };
+        (double? encodeP50, double? encodeP95) = _encodeMs.Percentiles(0.5, 0.95);
+        (double? firstP50, double? firstP95) = _firstDatagramMs.Percentiles(0.5, 0.95);
+        (double? lastP50, double? lastP95) = _lastDatagramMs.Percentiles(0.5, 0.95);
         return new VideoSendStats
         {
             Codec = codec,
@@ -171,12 +174,12 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
             Frames = frames,
             Keyframes = Keyframes,
             SkippedFrames = SkippedFrames,
-            EncodeMsP50 = Rounded(_encodeMs.Percentile(0.5)),
-            EncodeMsP95 = Rounded(_encodeMs.Percentile(0.95)),
-            FirstDatagramMsP50 = Rounded(_firstDatagramMs.Percentile(0.5)),
-            FirstDatagramMsP95 = Rounded(_firstDatagramMs.Percentile(0.95)),
-            LastDatagramMsP50 = Rounded(_lastDatagramMs.Percentile(0.5)),
-            LastDatagramMsP95 = Rounded(_lastDatagramMs.Percentile(0.95)),
+            EncodeMsP50 = Rounded(encodeP50),
+            EncodeMsP95 = Rounded(encodeP95),
+            FirstDatagramMsP50 = Rounded(firstP50),
+            FirstDatagramMsP95 = Rounded(firstP95),
+            LastDatagramMsP50 = Rounded(lastP50),
+            LastDatagramMsP95 = Rounded(lastP95),
             ProcessCpuMsPerFrame = cpuPerFrame,
         };
     }

@@ -16,8 +16,9 @@ namespace Ristbond.Video;
 //   has changed ... Cannot reconfigure rate-control"); pinning level-idc avoids that (see HevcLevel).
 // - Even then, accepted and consumed, it changed nothing: frame sizes stayed byte-identical after 2000 -> 300 kbit/s
 //   (ABR+VBV, ABR alone, zerolatency or not, frame-threads 1 or 2, across keyframes).
-// Reopening costs an IDR, so a drop of 10 % or more is applied at the next frame (the links are congested now),
-// while a rise or a small change waits for the keyframe that is due anyway, or one that was forced: no extra IDR.
+// Reopening costs an IDR, so a drop of 10 % or more is applied as soon as the new encoder is open (the links are
+// congested now), while a rise or a small change waits for the keyframe that is due anyway, or one that was forced:
+// no extra IDR. The reopen itself runs off the frame thread (X265Encoder.Reopen.cs).
 public sealed unsafe partial class X265Encoder
 {
     public const long MinimumBitrate = 32_000;
@@ -26,7 +27,6 @@ public sealed unsafe partial class X265Encoder
     const double ImmediateDropRatio = 0.9;
 
     long _targetBitrate;
-    long _appliedBitrate;
     int _keyframeRequested;
     int _framesSinceKeyframe; // frames output since the last IRAP, counting it
     int _keyframeInterval;
@@ -43,31 +43,6 @@ public sealed unsafe partial class X265Encoder
 
     public void ForceKeyframe() => Interlocked.Exchange(ref _keyframeRequested, 1);
 
-    /// <summary>
-    /// On the encoding thread, before a frame: reopens x265 at the requested bitrate when a drop is large enough
-    /// to pay for an IDR now, or when this frame is a keyframe anyway. Returns true if it did (the frame is an IDR).
-    /// </summary>
-    bool ApplyRequestedBitrate(bool keyframeForced)
-    {
-        long requested = Volatile.Read(ref _targetBitrate);
-        if (requested == _appliedBitrate)
-            return false;
-        bool largeDrop = requested < _appliedBitrate * ImmediateDropRatio;
-        bool keyframeDue = keyframeForced || _framesSinceKeyframe >= _keyframeInterval;
-        if (!largeDrop && !keyframeDue)
-            return false;
-
-        SetRate(_param, requested, _options.VbvBufferSeconds);
-        X265EncoderHandle reopened = Interop.X265.x265_encoder_open(_param);
-        if (reopened.IsInvalid)
-            throw new RistbondException($"Could not reopen the x265 encoder at {requested} bit/s: x265 refused the parameters", ExitCodes.RuntimeFailure);
-        // Zero latency: the old encoder holds no delayed frame, so nothing is lost by closing it here.
-        _encoder.Dispose();
-        _encoder = reopened;
-        _appliedBitrate = requested;
-        return true;
-    }
-
     static void CheckOptions(X265EncoderOptions options)
     {
         if (options.Preset is not ("ultrafast" or "superfast"))
@@ -80,7 +55,8 @@ public sealed unsafe partial class X265Encoder
             throw new ArgumentException("Keyframe interval must be positive, the VBV buffer 0..1 s, worker threads not negative", nameof(options));
     }
 
-    static X265ParamHandle CreateParameters(VideoFormat format, X265EncoderOptions options)
+    /// <summary>Parameters for <paramref name="format"/> with <paramref name="options"/>, at <paramref name="bitsPerSecond"/>.</summary>
+    static X265ParamHandle CreateParameters(VideoFormat format, X265EncoderOptions options, long bitsPerSecond)
     {
         X265ParamHandle param = Interop.X265.x265_param_alloc();
         if (param.IsInvalid)
@@ -113,7 +89,7 @@ public sealed unsafe partial class X265Encoder
             Set(param, "hrd\0"u8, 0);            // HRD SEI would lock the VBV settings (see the note at the top)
             if (options.WorkerThreads > 0)
                 Set(param, "pools\0"u8, options.WorkerThreads);
-            SetRate(param, options.InitialBitrate, options.VbvBufferSeconds);
+            SetRate(param, bitsPerSecond, options.VbvBufferSeconds);
             return param;
         }
         catch
@@ -126,10 +102,7 @@ public sealed unsafe partial class X265Encoder
     static int KeyframeInterval(VideoFormat format, X265EncoderOptions options) =>
         Math.Max(1, (int)Math.Round(options.KeyframeIntervalSeconds * format.FramesPerSecond));
 
-    /// <summary>
-    /// Average bitrate and VBV max rate equal (x265 then runs CBR-like ABR), buffer proportional to the rate.
-    /// Allocation-free: it runs on the frame path when the bitrate changes.
-    /// </summary>
+    /// <summary>Average bitrate and VBV max rate equal (x265 then runs CBR-like ABR), buffer proportional to the rate.</summary>
     static void SetRate(X265ParamHandle param, long bitsPerSecond, double bufferSeconds)
     {
         long kbps = Math.Max(1, (bitsPerSecond + 500) / 1000);

@@ -6,14 +6,13 @@ namespace Ristbond.Video;
 /// <summary>
 /// HEVC in software through libx265's C API: zero-latency tuning (no B-frames, no lookahead, one frame
 /// thread), so every frame in gives its access unit out of the same call. A bitrate change reopens the encoder
-/// (libx265 3.5's live reconfigure does not change the output; see X265Encoder.Parameters.cs). Each keyframe carries VPS/SPS/PPS
+/// (libx265 3.5's live reconfigure does not change the output; see X265Encoder.Parameters.cs) on a helper thread, and
+/// the frame thread swaps it in when it is open (X265Encoder.Reopen.cs). Each keyframe carries VPS/SPS/PPS
 /// and an AUD starts every access unit, as MPEG-TS wants. One thread encodes; <see cref="SetBitrate"/> and
 /// <see cref="ForceKeyframe"/> may come from any other.
 /// </summary>
 public sealed unsafe partial class X265Encoder : IVideoEncoder
 {
-    readonly X265ParamHandle _param;
-    X265EncoderHandle _encoder;
     readonly X265PictureHandle _pictureIn;
     readonly X265PictureHandle _pictureOut;
     readonly X265EncoderOptions _options;
@@ -22,6 +21,7 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
     byte* _chromaPlanes;
     long _nextFrameIndex;
     bool _draining;
+    bool _disposed;
 
     public X265Encoder(VideoFormat format, X265EncoderOptions? options = null)
     {
@@ -31,19 +31,11 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
         CheckOptions(_options);
         X265Library.EnsureLoaded();
 
-        _targetBitrate = _appliedBitrate = _options.InitialBitrate;
+        _targetBitrate = _options.InitialBitrate;
         _keyframeInterval = KeyframeInterval(format, _options);
-        _param = CreateParameters(format, _options);
-        _encoder = Interop.X265.x265_encoder_open(_param);
-        if (_encoder.IsInvalid)
-        {
-            _param.Dispose();
-            throw new RistbondException(
-                $"Could not open the x265 encoder for {format} at {_options.InitialBitrate} bit/s (preset {_options.Preset}): x265 refused the parameters",
-                ExitCodes.BadInput);
-        }
-        _pictureIn = AllocatePicture();
-        _pictureOut = AllocatePicture();
+        _current = OpenedEncoder.Open(format, _options, _options.InitialBitrate, reopening: false);
+        _pictureIn = AllocatePicture(_current.Param);
+        _pictureOut = AllocatePicture(_current.Param);
         if (format.PixelFormat == PixelFormat.Nv12)
             _chromaPlanes = (byte*)NativeMemory.Alloc((nuint)(format.LumaBytes / 2));
     }
@@ -52,7 +44,7 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
 
     public bool Encode(ReadOnlySpan<byte> frame, long captureNanos, out EncodedAccessUnit accessUnit)
     {
-        ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (_draining)
             throw new InvalidOperationException("Could not encode a frame: the x265 encoder is draining (Drain was called)");
         Format.CheckFrame(frame);
@@ -89,7 +81,7 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
 
     public bool Drain(out EncodedAccessUnit accessUnit)
     {
-        ObjectDisposedException.ThrowIf(_encoder.IsClosed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         _draining = true;
         return EncodeCore(null, out accessUnit);
     }
@@ -98,7 +90,7 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
     {
         Interop.X265.x265_nal* nals;
         uint count;
-        int result = Interop.X265.x265_encoder_encode(_encoder, &nals, &count, pictureIn, _pictureOut.Picture);
+        int result = Interop.X265.x265_encoder_encode(_current.Handle, &nals, &count, pictureIn, _pictureOut.Picture);
         if (result < 0)
             throw new RistbondException($"Could not encode frame {_nextFrameIndex - 1} with x265: x265_encoder_encode returned {result}", ExitCodes.RuntimeFailure);
         if (result == 0 || count == 0)
@@ -136,12 +128,13 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
         }
     }
 
-    X265PictureHandle AllocatePicture()
+    // The parameters are only read here: the pictures outlive the encoder they were set up with, for its successors.
+    static X265PictureHandle AllocatePicture(X265ParamHandle param)
     {
         X265PictureHandle picture = Interop.X265.x265_picture_alloc();
         if (picture.IsInvalid)
             throw new OutOfMemoryException("Could not allocate an x265_picture");
-        Interop.X265.x265_picture_init(_param, picture);
+        Interop.X265.x265_picture_init(param, picture);
         picture.Picture->colorSpace = Interop.X265.X265_CSP_I420;
         picture.Picture->bitDepth = 8;
         return picture;
@@ -149,11 +142,12 @@ public sealed unsafe partial class X265Encoder : IVideoEncoder
 
     public void Dispose()
     {
-        // The encoder first: closing it joins its worker threads, which may still read the parameters.
-        _encoder.Dispose();
-        _pictureIn?.Dispose();
-        _pictureOut?.Dispose();
-        _param.Dispose();
+        if (_disposed)
+            return;
+        _disposed = true;
+        CloseAll();
+        _pictureIn.Dispose();
+        _pictureOut.Dispose();
         if (_chromaPlanes != null)
         {
             NativeMemory.Free(_chromaPlanes);

@@ -17,9 +17,12 @@ public sealed class VideoTsSourceTests
     const long FrameNanos = 1_000_000_000 / Fps;
     static readonly VideoFormat s_format = new(320, 240, PixelFormat.I420, Fps);
 
-    static VideoTsSource Open(SimulatedClock clock, int frames, long bitrate, Action<int>? beforeFrame = null, double keyframeSeconds = 2)
+    static VideoTsSource Open(SimulatedClock clock, int frames, long bitrate, Action<int>? beforeFrame = null, double keyframeSeconds = 2) =>
+        Open(clock, frames, bitrate, beforeFrame, keyframeSeconds, out _);
+
+    static VideoTsSource Open(SimulatedClock clock, int frames, long bitrate, Action<int>? beforeFrame, double keyframeSeconds, out IVideoEncoder encoder)
     {
-        IVideoEncoder encoder = VideoEncoderFactory.Open(VideoEncoderChoice.Parse("x265"), s_format,
+        encoder = VideoEncoderFactory.Open(VideoEncoderChoice.Parse("x265"), s_format,
             new VideoEncoderSettings { InitialBitrate = bitrate, MaximumBitrate = 8_000_000, KeyframeIntervalSeconds = keyframeSeconds });
         var pattern = new PatternFrameSource(s_format, clock);
         return new VideoTsSource(new CountedFrames(pattern, frames, beforeFrame), encoder, VideoEncoderFactory.NameOf(encoder), clock);
@@ -79,7 +82,7 @@ public sealed class VideoTsSourceTests
     }
 
     [Fact]
-    public async Task A_bitrate_drop_asked_for_between_two_frames_shapes_the_next_frame()
+    public async Task A_bitrate_drop_asked_for_between_two_frames_shapes_the_frame_after_the_new_encoder_is_open()
     {
         const int frames = 80, changeAt = 40;
         const long high = 2_000_000, low = 300_000;
@@ -87,7 +90,10 @@ public sealed class VideoTsSourceTests
         var sink = new SimulatedTimeSink(clock);
         VideoTsSource? source = null;
         long askedFor = 0;
-        // The control loop's thread asks; the frame thread must pick it up at its next frame.
+        X265Encoder? x265 = null;
+        // The control loop's thread asks; the frame thread starts opening x265 at the new rate at its next frame and
+        // keeps encoding at the old one meanwhile. Frames come as fast as the encoder takes them here, so the test
+        // waits for the open to land before the frame after, which must then be the new encoder's IDR.
         source = Open(clock, frames, high, i =>
         {
             if (i == changeAt)
@@ -95,7 +101,10 @@ public sealed class VideoTsSourceTests
                 Task.Run(() => source!.FollowBitrate(low), TestContext.Current.CancellationToken).Wait(TestContext.Current.CancellationToken);
                 askedFor = source!.BitrateBps;
             }
-        });
+            if (i == changeAt + 1)
+                Assert.True(SpinWait.SpinUntil(() => !x265!.IsReopening, TimeSpan.FromSeconds(30)), "x265 did not reopen within 30 s");
+        }, keyframeSeconds: 2, out IVideoEncoder encoder);
+        x265 = (X265Encoder)encoder;
         using (source)
             source.Run(sink, CancellationToken.None);
         Assert.Equal(low, askedFor);
@@ -106,7 +115,8 @@ public sealed class VideoTsSourceTests
             await File.WriteAllBytesAsync(path, sink.Stream(), TestContext.Current.CancellationToken);
             var packets = await ProbePackets(path);
             Assert.Equal(frames, packets.Count);
-            Assert.True(packets[changeAt].Key, "the frame after the request is not the new encoder's IDR");
+            Assert.False(packets[changeAt].Key, "the frame the request came before is an IDR: the reopen ran on the frame thread");
+            Assert.True(packets[changeAt + 1].Key, "the frame after the new encoder opened is not its IDR");
             double before = packets[20..changeAt].Average(p => p.Size) * 8 * Fps;
             double after = packets[(changeAt + 10)..].Average(p => p.Size) * 8 * Fps;
             TestContext.Current.TestOutputHelper?.WriteLine($"before {before / 1000:F0} kbit/s, after {after / 1000:F0} kbit/s");

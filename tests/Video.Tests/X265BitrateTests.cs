@@ -22,6 +22,9 @@ public sealed class X265BitrateTests
         {
             if (i == changeAt)
                 Task.Run(() => encoder.SetBitrate(Low)).Wait(TestContext.Current.CancellationToken);
+            // Frames come faster than real time here: let the replacement land so the next frame swaps it in.
+            if (i == changeAt + 1)
+                WaitForReopen(encoder);
         });
 
         int[] sizes = [.. frames.Select(f => f.Data.Length)];
@@ -40,6 +43,9 @@ public sealed class X265BitrateTests
         Assert.InRange(settle, 0, FramesPerSecond / 2);
         Assert.Equal(Low, encoder.TargetBitrate);
     }
+
+    internal static void WaitForReopen(X265Encoder encoder) =>
+        Assert.True(SpinWait.SpinUntil(() => !encoder.IsReopening, TimeSpan.FromSeconds(30)), "x265 did not reopen within 30 s");
 
     static double BitsPerSecond(int[] sizes, int from, int to) =>
         sizes[from..to].Sum(s => (long)s) * 8.0 * FramesPerSecond / (to - from);
@@ -69,6 +75,8 @@ public sealed class X265BitrateRiseTests
         {
             if (i == 40)
                 encoder.SetBitrate(2_000_000);
+            if (i == 41)
+                X265BitrateTests.WaitForReopen(encoder); // opened now, held until the keyframe due at 60
         });
 
         int[] keyframes = [.. frames.Select((f, i) => (f, i)).Where(x => x.f.IsKeyframe).Select(x => x.i)];

@@ -1,3 +1,4 @@
+using Ristbond.Ingest;
 using Ristbond.MpegTs;
 using Ristbond.Platform;
 using Ristbond.Video;
@@ -120,12 +121,8 @@ public static partial class VideoCommand
 
     static VideoMuxer CreateMuxer(V4l2Encoder encoder, FileStream file, string path)
     {
-        VideoCodec codec = encoder.Codec switch
-        {
-            V4l2Codec.Hevc => VideoCodec.Hevc,
-            V4l2Codec.H264 => VideoCodec.H264,
-            _ => throw new RistbondException($"Could not write {path}: {encoder.DevicePath} produces {encoder.Codec.ToString().ToUpperInvariant()}, which MPEG-TS does not carry; name the output .raw"),
-        };
+        if (!MuxedVideoCodec.TryFrom(encoder.Codec, allowFwht: false, out VideoCodec codec))
+            throw new RistbondException($"Could not write {path}: {encoder.DevicePath} produces {encoder.Codec.ToString().ToUpperInvariant()}, which MPEG-TS does not carry; name the output .raw");
         return new VideoMuxer(new FileDatagramSink(file), new VideoMuxerOptions { Codec = codec });
     }
 

@@ -40,10 +40,8 @@ public sealed partial class VideoMuxer
     /// </summary>
     void WritePes(ReadOnlySpan<byte> accessUnit, long pts, long dts, bool keyframe, long? pcr)
     {
-        int prefixLength = _options.Codec == VideoCodec.Fwht
-            ? WritePesHeader(_prefix, PrivateStream1Id, accessUnit.Length, pts, dts)
-            : WritePesHeader(_prefix, VideoStreamId, -1, pts, dts);
-        if (_options.Codec != VideoCodec.Fwht && !AnnexB.StartsWithDelimiter(accessUnit, _options.Codec))
+        int prefixLength = WritePesHeader(_prefix, _pesStreamId, _pesStatesLength ? accessUnit.Length : -1, pts, dts);
+        if (_annexB && !AnnexB.StartsWithDelimiter(accessUnit, _options.Codec))
         {
             ReadOnlySpan<byte> delimiter = AnnexB.Delimiter(_options.Codec);
             delimiter.CopyTo(_prefix.AsSpan(prefixLength));

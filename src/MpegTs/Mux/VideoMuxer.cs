@@ -25,6 +25,13 @@ public sealed partial class VideoMuxer
     readonly long _pcrIntervalTicks;
     readonly long _tableIntervalTicks;
 
+    // How an access unit is framed, decided by the codec once: an Annex-B stream (HEVC, H.264) goes in a video PES
+    // of unstated length after an access unit delimiter; an FWHT frame opens with its own header and goes in a
+    // private_stream_1 PES that states its length.
+    readonly bool _annexB;
+    readonly byte _pesStreamId;
+    readonly bool _pesStatesLength;
+
     bool _started;
     long _lastDts;
     long _lastPcrDts;
@@ -44,6 +51,9 @@ public sealed partial class VideoMuxer
         _pcrOffsetTicks = TicksFromTimeSpan(options.PcrOffset);
         _pcrIntervalTicks = TicksFromTimeSpan(options.PcrInterval);
         _tableIntervalTicks = TicksFromTimeSpan(options.TableInterval);
+        _annexB = options.Codec != VideoCodec.Fwht;
+        _pesStreamId = _annexB ? VideoStreamId : PrivateStream1Id;
+        _pesStatesLength = !_annexB;
     }
 
     public VideoMuxerOptions Options => _options;
@@ -104,7 +114,7 @@ public sealed partial class VideoMuxer
     {
         if (accessUnit.IsEmpty)
             throw new ArgumentException($"Could not mux access unit {_accessUnits}: it is empty", nameof(accessUnit));
-        if (_options.Codec == VideoCodec.Fwht)
+        if (!_annexB)
         {
             if (!StartsWithFwhtHeader(accessUnit))
                 throw new ArgumentException(
