@@ -187,7 +187,7 @@ public sealed class ConfigCheckTests : IDisposable
             }
             """);
         Assert.Equal(2, code);
-        Assert.Contains(errors, e => e.EndsWith(":4: $.links[1]: the name 'modem-0011' looks like a modem's link (modem-<IMEI last 4>): name static links otherwise", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.EndsWith(":4: $.links[1]: the name 'modem-0011' looks like a modem's link (modem-<IMEI last 4 or interface>): name static links otherwise", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public sealed class ModemLinkReconcilerTests
         ModemSnapshot first = Snapshots.Connected(1, "356938035641234");
         ModemSnapshot twin = Snapshots.Connected(2, "490154203231234");
         var names = Desired(twin, noImei, first).Select(l => l.Name).ToList();
-        Assert.Equal(["modem-1234", "modem-1234-wwan2", "wwan0"], names);
+        Assert.Equal(["modem-1234", "modem-1234-wwan2", "modem-wwan0"], names);
     }
 
     [Fact]

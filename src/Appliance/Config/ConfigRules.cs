@@ -80,7 +80,7 @@ public static class ConfigRules
         };
     }
 
-    /// <summary>How ModemLinkReconciler names a modem's link ("modem-&lt;IMEI last 4&gt;"): a static link beside modems may not.</summary>
+    /// <summary>How ModemLinkReconciler names a modem's link ("modem-&lt;IMEI last 4 or interface&gt;"): a static link beside modems may not.</summary>
     const string ModemLinkPrefix = "modem-";
 
     sealed class Checker(ConfigProblems problems, string baseDirectory)
@@ -166,7 +166,7 @@ public static class ConfigRules
             string effectiveName = url?[RistUrl.NameParameter] ?? link.Name ?? link.Interface ?? $"link{outputs.Count + 1}";
             if (effectiveName.StartsWith(ModemLinkPrefix, StringComparison.Ordinal) && besideModems)
             {
-                problems.Add(path, $"the name '{effectiveName}' looks like a modem's link (modem-<IMEI last 4>): name static links otherwise");
+                problems.Add(path, $"the name '{effectiveName}' looks like a modem's link (modem-<IMEI last 4 or interface>): name static links otherwise");
                 return;
             }
             if (names.TryGetValue(effectiveName, out string? first))

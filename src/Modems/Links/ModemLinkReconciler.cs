@@ -15,8 +15,9 @@ public sealed record LinkPlan(IReadOnlyList<string> Remove, IReadOnlyList<Desire
 /// <summary>
 /// Modems → links, as pure functions over snapshots. A link is named "modem-&lt;last 4 digits of the IMEI&gt;": the
 /// name survives re-plugging, ModemManager restarts and interface renumbering (wwan0 becoming wwan1), and is what
-/// the label on the modem shows. A modem without an IMEI is named after its interface; two modems sharing the last
-/// 4 digits are told apart by "-&lt;interface&gt;" on the one with the later path.
+/// the label on the modem shows. A modem without an IMEI is named "modem-&lt;interface&gt;" (still "modem-", so no static
+/// link beside the modems can take its name: config check keeps that prefix for them); two modems sharing the last 4
+/// digits are told apart by "-&lt;interface&gt;" on the one with the later path.
 /// </summary>
 public static class ModemLinkReconciler
 {
@@ -29,7 +30,7 @@ public static class ModemLinkReconciler
         {
             if (!CarriesTraffic(modem, out string? interfaceName))
                 continue;
-            string name = modem.Identity.ImeiLast4 is string last4 ? $"modem-{last4}" : interfaceName;
+            string name = $"modem-{modem.Identity.ImeiLast4 ?? interfaceName}";
             if (!taken.Add(name))
             {
                 name = $"{name}-{interfaceName}";
