@@ -85,7 +85,7 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
     /// Adds a link calling the receiver at <paramref name="url"/>. The host is resolved here, once (librist would
     /// silently use a broken socket for a name it cannot resolve). Throws <see cref="RistbondException"/> naming the URL.
     /// </summary>
-    public RistLink AddLink(string name, RistUrl url, uint weight, string culprit = "--output")
+    public RistLink AddLink(string name, RistUrl url, uint weight, string culprit = "--output", string? reason = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!RistUrl.IsValidName(name))
@@ -130,7 +130,7 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
                 uint peerId = t_advertisedPeerId != 0 ? t_advertisedPeerId : _peersCreated;
                 var link = new RistLink(name, url, receiver, peerId, new RistPeerHandle(peer, _context), weight, keepaliveMs);
                 Volatile.Write(ref _links, [.. _links, link]);
-                _log.LogInformation("link {Link}: added, calling {Receiver} (weight {Weight})", name, url, weight);
+                _log.LogInformation("link {Link}: added{Reason}, calling {Receiver} (weight {Weight})", name, Parenthesized(reason), url, weight);
                 return link;
             }
             finally
@@ -141,7 +141,7 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
     }
 
     /// <summary>Removes a link. Its packets in flight are recovered by the receiver over the other links.</summary>
-    public void RemoveLink(RistLink link)
+    public void RemoveLink(RistLink link, string? reason = null, LogLevel level = LogLevel.Information)
     {
         lock (_linkChanges)
         {
@@ -155,8 +155,11 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
             link.Peer.Dispose();
             OpenGate();
         }
-        _log.LogInformation("link {Link}: removed", link.Name);
+        _log.Log(level, "link {Link}: removed{Reason}", link.Name, Parenthesized(reason));
     }
+
+    /// <summary>Each change is logged once, here, with the caller's reason (a modem, a reload, the control socket).</summary>
+    static string Parenthesized(string? reason) => reason is null ? "" : $" ({reason})";
 
     /// <summary>Hands a link's weight to librist. From the control thread only, never from a librist callback.</summary>
     public void SetWeight(RistLink link, uint weight)

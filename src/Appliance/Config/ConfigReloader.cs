@@ -106,8 +106,7 @@ public sealed class ConfigReloader(string path, ConfigFile started, ILogger log)
             string name = RistUrl.Parse(url, "configuration")[RistUrl.NameParameter]!;
             try
             {
-                target.RemoveLink(name);
-                log.LogInformation("link {Link}: removed (configuration reload)", name);
+                target.RemoveLink(name); // logged by the sender, with the reason
             }
             catch (RistbondException e)
             {
@@ -120,8 +119,7 @@ public sealed class ConfigReloader(string path, ConfigFile started, ILogger log)
         {
             try
             {
-                string name = target.AddLink(url);
-                log.LogInformation("link {Link}: added (configuration reload) {Url}", name, RistUrl.Redact(url));
+                string name = target.AddLink(url); // logged by the sender, with the reason
                 running.Add(url);
                 applied.Add($"+{name}");
             }

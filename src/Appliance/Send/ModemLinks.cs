@@ -86,9 +86,7 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
             Add(link, now);
         if (_fallback is not null && (_links.Keys.Any(isLive) || OtherLinks().Any(l => isLive(l.Name))))
         {
-            log.LogInformation(_links.Keys.Any(isLive) ? "modem links carry the stream: link {Link} (routing table) removed" : "other links carry the stream: link {Link} (routing table) removed",
-                _fallback.Name);
-            sender.RemoveLink(_fallback);
+            sender.RemoveLink(_fallback, _links.Keys.Any(isLive) ? "routing table: modem links carry the stream" : "routing table: other links carry the stream");
             _fallback = null;
         }
     }
@@ -111,11 +109,10 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
         }
         try
         {
-            _links[link.Name] = sender.AddLink(link.Name, url, 1, $"modem {link.Identity}");
+            string prior = link.Signal.CapacityPriorBps is double bps ? $", signal {link.Signal.Factor:0.00}, uplink prior {Units.FormatBitrate(bps)}" : "";
+            _links[link.Name] = sender.AddLink(link.Name, url, 1, $"modem {link.Identity}", $"{link.Identity} connected on {link.Interface}{prior}");
             _interfaces[link.Name] = link.Interface;
             _failedUntil.Remove(link.Name);
-            string prior = link.Signal.CapacityPriorBps is double bps ? $", signal {link.Signal.Factor:0.00}, uplink prior {Units.FormatBitrate(bps)}" : "";
-            log.LogInformation("link {Link}: {Modem} connected on {Interface}{Prior}: link added", link.Name, link.Identity, link.Interface, prior);
         }
         catch (RistbondException e)
         {
@@ -130,8 +127,7 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
         if (!_links.Remove(name, out RistLink? link))
             return;
         _interfaces.Remove(name);
-        sender.RemoveLink(link);
-        log.LogWarning("link {Link}: {Why}: link removed", name, why);
+        sender.RemoveLink(link, why, LogLevel.Warning);
     }
 
     static string WhyGone(ModemLink? last, ModemInventory inventory)

@@ -281,19 +281,23 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
 
     // IControlTarget: the control socket's thread calls these.
 
-    string IControlTarget.AddLink(string url)
+    string IControlTarget.AddLink(string url) => AddLink(url, "control socket");
+
+    void IControlTarget.RemoveLink(string name) => RemoveLink(name, "control socket");
+
+    string AddLink(string url, string reason)
     {
         RistUrl parsed = RistUrl.Parse(url, "add");
         string name = LinkNames.For(parsed, _sender!.Links.Select(l => l.Name));
-        _sender.AddLink(name, parsed, InitialWeight(parsed), "add");
+        _sender.AddLink(name, parsed, InitialWeight(parsed), "add", reason);
         return name;
     }
 
-    void IControlTarget.RemoveLink(string name)
+    void RemoveLink(string name, string reason)
     {
         RistLink link = _sender!.Links.FirstOrDefault(l => l.Name == name)
             ?? throw new RistbondException($"remove: no link named '{name}'");
-        _sender.RemoveLink(link);
+        _sender.RemoveLink(link, reason);
     }
 
     void IControlTarget.SetBitrate(long bitsPerSecond)
@@ -321,9 +325,9 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
 
     // ILiveConfigTarget: the service's configuration reload calls these on its own thread.
 
-    string Config.ILiveConfigTarget.AddLink(string url) => ((IControlTarget)this).AddLink(url);
+    string Config.ILiveConfigTarget.AddLink(string url) => AddLink(url, "configuration reload");
 
-    void Config.ILiveConfigTarget.RemoveLink(string name) => ((IControlTarget)this).RemoveLink(name);
+    void Config.ILiveConfigTarget.RemoveLink(string name) => RemoveLink(name, "configuration reload");
 
     void Config.ILiveConfigTarget.SetBitrateLimits(long minBitsPerSecond, long maxBitsPerSecond) =>
         _loop!.RequestBitrateLimits(minBitsPerSecond, maxBitsPerSecond);
