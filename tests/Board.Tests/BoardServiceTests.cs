@@ -3,6 +3,7 @@ using Ristbond.Board.Devices;
 using Ristbond.Board.Logic;
 using Ristbond.Board.Profile;
 using Ristbond.Bonding;
+using Ristbond.Modems.Tests.Harness;
 using Ristbond.Platform;
 
 namespace Ristbond.Board.Tests;

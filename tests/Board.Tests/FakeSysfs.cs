@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Ristbond.Board.Tests;
 
 /// <summary>
@@ -43,30 +41,4 @@ public sealed class FakeLedRoot : IDisposable
     }
 
     public void Dispose() => Directory.Delete(Root, recursive: true);
-}
-
-/// <summary>Keeps every line logged.</summary>
-public sealed class RecordingLogger : ILogger
-{
-    readonly Lock _lock = new();
-    readonly List<(LogLevel Level, string Message)> _lines = [];
-
-    public IReadOnlyList<(LogLevel Level, string Message)> Lines
-    {
-        get
-        {
-            lock (_lock)
-                return [.. _lines];
-        }
-    }
-
-    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-    public bool IsEnabled(LogLevel logLevel) => true;
-
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-    {
-        lock (_lock)
-            _lines.Add((logLevel, formatter(state, exception)));
-    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Ristbond.Modems.Tests.Harness;
 
 namespace Ristbond.Web.Tests;
 
@@ -11,20 +12,6 @@ namespace Ristbond.Web.Tests;
 /// </summary>
 public sealed class RefusalLogTests
 {
-    /// <summary>Collects the lines the server logs, as the journal would get them.</summary>
-    sealed class LineCollector : ILogger
-    {
-        public List<string> Lines { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Lines)
-                Lines.Add(formatter(state, exception));
-        }
-    }
-
     sealed class NoControl : IStreamControl
     {
         public void SetStreaming(bool streaming) => throw new InvalidOperationException("a refused request reached the controls");
@@ -39,7 +26,7 @@ public sealed class RefusalLogTests
         IPAddress own = NonLoopbackAddress();
         string tokenFile = Path.GetTempFileName();
         File.WriteAllText(tokenFile, Token + "\n");
-        var log = new LineCollector();
+        var log = new RecordingLogger();
         int port;
         using (var probe = new TcpListener(IPAddress.Any, 0))
         {
@@ -67,10 +54,10 @@ public sealed class RefusalLogTests
         {
             File.Delete(tokenFile);
         }
-        List<string> refusals = [.. log.Lines.Where(l => l.Contains("refused", StringComparison.Ordinal))];
+        List<string> refusals = [.. log.Messages.Where(l => l.Contains("refused", StringComparison.Ordinal))];
         Assert.InRange(refusals.Count, 1, 2);
         Assert.Contains($"from {own}", refusals[0], StringComparison.Ordinal);
-        Assert.DoesNotContain(log.Lines, l => l.Contains(Token, StringComparison.Ordinal) || l.Contains("guess-", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Messages, l => l.Contains(Token, StringComparison.Ordinal) || l.Contains("guess-", StringComparison.Ordinal));
     }
 
     /// <summary>An IPv4 address of this machine other than loopback: the server must see the client as another machine.</summary>

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Ristbond.Modems.Tests.Harness;
 using Ristbond.Platform;
 
 namespace Ristbond.Web.Tests;
@@ -141,16 +142,7 @@ public sealed class StatusServerTests : IDisposable
         Assert.Equal($"--status-listen {address}: cannot listen: address already in use", e.Message);
         Assert.Equal(ExitCodes.RuntimeFailure, e.ExitCode);
         // The error is said once, by whoever reports the exception: the host's own "failed to start" stays quiet.
-        Assert.Empty(log.Lines);
-    }
-
-    sealed class RecordingLogger : ILogger
-    {
-        public List<string> Lines { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Lines.Add(formatter(state, exception));
+        Assert.Empty(log.Messages);
     }
 
     public void Dispose()

@@ -17,6 +17,9 @@ public sealed class RecordingLogger : ILogger
         }
     }
 
+    /// <summary>The lines' text alone.</summary>
+    public IReadOnlyList<string> Messages => [.. Lines.Select(l => l.Message)];
+
     public int Count(string fragment) => Lines.Count(l => l.Message.Contains(fragment, StringComparison.Ordinal));
 
     public string Dump() => string.Join('\n', Lines.Select(l => $"{l.Level}: {l.Message}"));
