@@ -80,9 +80,6 @@ public static class ConfigRules
         };
     }
 
-    /// <summary>How ModemLinkReconciler names a modem's link ("modem-&lt;IMEI last 4 or interface&gt;"): a static link beside modems may not.</summary>
-    const string ModemLinkPrefix = "modem-";
-
     sealed class Checker(ConfigProblems problems, string baseDirectory)
     {
         /// <summary>The receiver's URL with the secret in it (what each link is made from); null if wrong.</summary>
@@ -164,7 +161,7 @@ public static class ConfigRules
                 return;
 
             string effectiveName = url?[RistUrl.NameParameter] ?? link.Name ?? link.Interface ?? $"link{outputs.Count + 1}";
-            if (effectiveName.StartsWith(ModemLinkPrefix, StringComparison.Ordinal) && besideModems)
+            if (effectiveName.StartsWith(ModemLinkReconciler.LinkPrefix, StringComparison.Ordinal) && besideModems)
             {
                 problems.Add(path, $"the name '{effectiveName}' looks like a modem's link (modem-<IMEI last 4 or interface>): name static links otherwise");
                 return;

@@ -84,9 +84,10 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
             Remove(name, desired.Any(d => d.Name == name) ? "its modem moved to another interface" : WhyGone(before.GetValueOrDefault(name), inventory));
         foreach (DesiredLink link in plan.Add)
             Add(link, now);
-        if (_fallback is not null && (_links.Keys.Any(isLive) || OtherLinks().Any(l => isLive(l.Name))))
+        bool modemsCarry = _links.Keys.Any(isLive);
+        if (_fallback is not null && (modemsCarry || OtherLinks().Any(l => isLive(l.Name))))
         {
-            sender.RemoveLink(_fallback, _links.Keys.Any(isLive) ? "routing table: modem links carry the stream" : "routing table: other links carry the stream");
+            sender.RemoveLink(_fallback, modemsCarry ? "routing table: modem links carry the stream" : "routing table: other links carry the stream");
             _fallback = null;
         }
     }

@@ -21,6 +21,9 @@ public sealed record LinkPlan(IReadOnlyList<string> Remove, IReadOnlyList<Desire
 /// </summary>
 public static class ModemLinkReconciler
 {
+    /// <summary>Every modem's link name starts with this; no other link's may (config check keeps static links off it).</summary>
+    public const string LinkPrefix = "modem-";
+
     /// <summary>The links the modems call for, ordered by name.</summary>
     public static IReadOnlyList<DesiredLink> Desired(IReadOnlyList<ModemSnapshot> modems, long nowNanos, TimeSpan signalStaleAfter)
     {
@@ -30,7 +33,7 @@ public static class ModemLinkReconciler
         {
             if (!CarriesTraffic(modem, out string? interfaceName))
                 continue;
-            string name = $"modem-{modem.Identity.ImeiLast4 ?? interfaceName}";
+            string name = LinkPrefix + (modem.Identity.ImeiLast4 ?? interfaceName);
             if (!taken.Add(name))
             {
                 name = $"{name}-{interfaceName}";
