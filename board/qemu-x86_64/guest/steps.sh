@@ -207,6 +207,23 @@ require_unstarved_guest() {
   [ "$lag" -le "$NETBOND_MAX_LAG_MS" ] || fail "the guest is starved (it wakes $lag ms late from a 50 ms sleep, want <= $NETBOND_MAX_LAG_MS): the host is too busy for a timing test"
 }
 
+# ristreceiver in the studio namespace, its output on udp://127.0.0.1:7000 for check-ts, its stats in receiver.log.
+netbond_start_receiver() {
+  ip netns exec studio ristreceiver -p 1 -i 'rist://@0.0.0.0:6000?buffer=1000&reorder-buffer=200' \
+    -o udp://127.0.0.1:7000 -S 1000 2>receiver.log &
+  receiver=$!
+}
+
+# Waits for the sender and the checker (their statuses in $sent and $checked), then stops the receiver.
+netbond_collect() {
+  wait "$sender"; sent=$?
+  sender=
+  wait "$checker"; checked=$?
+  checker=
+  kill "$receiver"; wait "$receiver"
+  receiver=
+}
+
 # One row per --stats-json line: t, recommended bitrate, then state and weight of links l1 l2 l3.
 netbond_stats_table() {
   awk 'function num(s, k) { return match(s, "\"" k "\":[0-9.]+") ? substr(s, RSTART + length(k) + 3, RLENGTH - length(k) - 3) : "-" }
@@ -239,9 +256,7 @@ step_netbond() {
   mkdir -p "$NETBOND_DIR" && cd "$NETBOND_DIR" || fail "could not make $NETBOND_DIR"
   require_unstarved_guest
   netbond_links_up
-  ip netns exec studio ristreceiver -p 1 -i 'rist://@0.0.0.0:6000?buffer=1000&reorder-buffer=200' \
-    -o udp://127.0.0.1:7000 -S 1000 2>receiver.log &
-  receiver=$!
+  netbond_start_receiver
   ip netns exec studio ristbond check-ts udp://@127.0.0.1:7000 --wait 30 --idle 3 >check.json 2>check.err &
   checker=$!
   started=$(netbond_now)
@@ -259,12 +274,7 @@ step_netbond() {
   echo "t=$(awk -v a="$killed" -v s="$started" 'BEGIN { printf "%.1f", a - s }') s: killing l3 (veth-b3 down)"
   ip link set veth-b3 down || fail "could not set veth-b3 down"
 
-  wait "$sender"; sent=$?
-  sender=
-  wait "$checker"; checked=$?
-  checker=
-  kill "$receiver"; wait "$receiver"
-  receiver=
+  netbond_collect
   ended=$(netbond_now)
   [ "$sent" -eq 0 ] || fail "ristbond send exited with status $sent"
   [ "$checked" -eq 0 ] || fail "ristbond check-ts exited with status $checked: $(cat check.err)"
@@ -811,21 +821,14 @@ step_vicodec_bonded() {
   netbond_links_up
   set -- $NETBOND_DELAYS_MS
   netbond_netem change 2 "$2" "$NETBOND_RATE_KBIT" "$VICODEC_BONDED_LOSS" || fail "tc could not add loss to veth-b2"
-  ip netns exec studio ristreceiver -p 1 -i 'rist://@0.0.0.0:6000?buffer=1000&reorder-buffer=200' \
-    -o udp://127.0.0.1:7000 -S 1000 2>receiver.log &
-  receiver=$!
+  netbond_start_receiver
   ip netns exec studio ristbond check-ts --video udp://@127.0.0.1:7000 --wait 30 --idle 3 >check.json 2>check.err &
   checker=$!
   ristbond send -i pattern --video-size 640x360 --fps "$VICODEC_BONDED_FPS" --encoder "/dev/$enc" --allow-fwht \
     --bitrate 1600k --min-bitrate 300k --max-bitrate 2M --duration "$VICODEC_BONDED_SECONDS" --stats-json stats.json \
     -o 'rist://10.98.1.2:6000?name=l1,rist://10.98.2.2:6000?name=l2,rist://10.98.3.2:6000?name=l3' >send.log 2>&1 &
   sender=$!
-  wait "$sender"; sent=$?
-  sender=
-  wait "$checker"; checked=$?
-  checker=
-  kill "$receiver"; wait "$receiver"
-  receiver=
+  netbond_collect
   cat send.log
   echo "check-ts: $(cat check.json)"
   set -- $(netbond_receiver_totals receiver.log)
