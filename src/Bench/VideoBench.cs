@@ -8,7 +8,7 @@ namespace Ristbond.Bench;
 
 /// <summary>
 /// The video send path as <c>send -i pattern</c> runs it: the pattern, x265 (ultrafast, zero latency), the muxer and
-/// the pacing into librist over three links, in real time. Reports encode time, the latency from capture to the
+/// the stream pacer into librist over three links, in real time. Reports encode time, the latency from capture to the
 /// frame's first and last datagram handed to librist, CPU per frame of the whole process, and frames skipped for
 /// falling behind real time. Nothing receives: the far ends drop what arrives.
 /// </summary>
@@ -33,14 +33,18 @@ public static class VideoBench
                 new VideoEncoderSettings { InitialBitrate = bitrateBps, MaximumBitrate = Math.Max(bitrateBps, 20_000_000) });
             using var source = new VideoTsSource(new PatternFrameSource(format), encoder, VideoEncoderFactory.NameOf(encoder));
             using var stop = new CancellationTokenSource();
-            var thread = new Thread(() => source.Run(sender, stop.Token)) { Name = "video", IsBackground = true };
+            var pacer = new Ingest.Pacing.StreamPacer(sender, new Ingest.Pacing.PacerOptions(), Math.Max(bitrateBps, 20_000_000), bitrateBps);
+            var pacing = new Thread(() => pacer.Run(stop.Token)) { Name = "pacer", IsBackground = true };
+            var thread = new Thread(() => source.Run(pacer, stop.Token)) { Name = "video", IsBackground = true };
 
             TimeSpan cpuBefore = Environment.CpuUsage.TotalTime;
             long wallBefore = MonotonicClock.NowNanos;
+            pacing.Start();
             thread.Start();
             Thread.Sleep(TimeSpan.FromSeconds(seconds));
             stop.Cancel();
             thread.Join();
+            pacing.Join();
             double wall = (MonotonicClock.NowNanos - wallBefore) / 1e9;
             double cpuMs = (Environment.CpuUsage.TotalTime - cpuBefore).TotalMilliseconds;
             VideoSendStats stats = source.ReadStats();

@@ -7,9 +7,11 @@ namespace Ristbond.Ingest;
 /// <summary>
 /// Video that ristbond encodes itself: frames from an <see cref="IFrameSource"/> (the pattern, a capture device)
 /// through an <see cref="IVideoEncoder"/> and the <see cref="VideoMuxer"/>, each access unit's datagrams spread
-/// over what is left of its frame interval (<see cref="AccessUnitPacer"/>). The control loop sets the encoder's
+/// The control loop sets the encoder's
 /// bitrate through <see cref="FollowBitrate"/>; the encoder takes the request at its next frame. One thread runs
 /// the whole frame path, which allocates nothing once the largest keyframe has been seen and takes no lock.
+/// Each access unit's datagrams are handed on as soon as they are muxed: spreading them out is the stream pacer's
+/// job (<see cref="Pacing.StreamPacer"/>, across frames, at a rate tied to the bit rate), not a frame interval's.
 /// <para>
 /// Timestamps come from the capture clock, snapped to the nominal frame grid: a frame the source skipped leaves
 /// a gap in the PTS, so the receiver's playout stays in real time. The PCR follows the DTS (see the muxer).
@@ -17,18 +19,11 @@ namespace Ristbond.Ingest;
 /// </summary>
 public sealed class VideoTsSource : TsSource, IBitrateFollower
 {
-    /// <summary>
-    /// The share of the frame interval a frame's datagrams are spread over, from its capture time: the rest is
-    /// slack for the next frame's capture and encode, so pacing never holds the next frame back.
-    /// </summary>
-    public const double PacingShare = 0.85;
-
     readonly IFrameSource _frames;
     readonly IVideoEncoder _encoder;
     readonly IPacingClock _clock;
-    readonly AccessUnitPacer _pacer;
+    readonly FirstSendSink _out = new();
     readonly VideoMuxer _muxer;
-    readonly long _pacingWindowNanos;
     readonly SampleWindow _encodeMs = new();
     readonly SampleWindow _firstDatagramMs = new();
     readonly SampleWindow _lastDatagramMs = new();
@@ -58,10 +53,7 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
         EncoderDetail = encoderDetail ?? encoderName;
         Codec = codec;
         _clock = clock ?? SystemPacingClock.Instance;
-        _pacer = new AccessUnitPacer(_clock);
-        _muxer = new VideoMuxer(_pacer, new VideoMuxerOptions { Codec = codec });
-        VideoFormat format = frames.Format;
-        _pacingWindowNanos = (long)(PacingShare * format.FrameRateDenominator * MonotonicClock.NanosPerSecond / format.FrameRateNumerator);
+        _muxer = new VideoMuxer(_out, new VideoMuxerOptions { Codec = codec });
         _cpuAtLastStats = Environment.CpuUsage.TotalTime;
     }
 
@@ -97,26 +89,29 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
     public override void Run(IDatagramSink sink, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        _out.Target = sink;
+        _out.Clock = _clock;
         while (_frames.TryNextFrame(cancellation, out ReadOnlySpan<byte> frame, out long captureNanos))
         {
             long started = _clock.NowNanos;
             bool encoded = _encoder.Encode(frame, captureNanos, out EncodedAccessUnit accessUnit);
             _encodeMs.Add((_clock.NowNanos - started) / 1e6);
             if (encoded)
-                Send(sink, accessUnit);
+                Send(accessUnit);
         }
         while (_encoder.Drain(out EncodedAccessUnit delayed))
-            Send(sink, delayed);
+            Send(delayed);
     }
 
-    void Send(IDatagramSink sink, in EncodedAccessUnit accessUnit)
+    void Send(in EncodedAccessUnit accessUnit)
     {
         long dts = NextDts(accessUnit, out long pts);
+        _out.StartAccessUnit();
         _muxer.Write(accessUnit.Data, pts, dts, accessUnit.IsKeyframe);
         _muxer.Flush();
-        int sent = _pacer.Release(sink, accessUnit.CaptureNanos + _pacingWindowNanos, out long first, out long last);
-        _firstDatagramMs.Add((first - accessUnit.CaptureNanos) / 1e6);
-        _lastDatagramMs.Add((last - accessUnit.CaptureNanos) / 1e6);
+        int sent = _out.Datagrams;
+        _firstDatagramMs.Add((_out.FirstSentNanos - accessUnit.CaptureNanos) / 1e6);
+        _lastDatagramMs.Add((_clock.NowNanos - accessUnit.CaptureNanos) / 1e6);
         CountBytes(sent * TsPacket.DatagramSize);
         Interlocked.Add(ref _datagrams, sent);
         Interlocked.Increment(ref _accessUnits);
@@ -194,5 +189,23 @@ public sealed class VideoTsSource : TsSource, IBitrateFollower
             _frames.Dispose();
         }
         base.Dispose(disposing);
+    }
+
+    /// <summary>Hands the muxer's datagrams on and notes when an access unit's first one left and how many did.</summary>
+    sealed class FirstSendSink : IDatagramSink
+    {
+        public IDatagramSink? Target;
+        public IPacingClock Clock = SystemPacingClock.Instance;
+        public long FirstSentNanos;
+        public int Datagrams;
+
+        public void StartAccessUnit() => Datagrams = 0;
+
+        public void Send(ReadOnlySpan<byte> datagram)
+        {
+            if (Datagrams++ == 0)
+                FirstSentNanos = Clock.NowNanos;
+            Target!.Send(datagram);
+        }
     }
 }

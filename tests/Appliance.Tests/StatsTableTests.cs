@@ -25,6 +25,7 @@ public sealed class StatsTableTests
                 },
             ],
             Totals = new TotalsReport { InputBps = 6_000_000, SentBps = 1_500_000, RetransmitBps = 20_000, Links = 1, LinksLive = 1, InputPackets = 4, SyncErrors = 0, Datagrams = 6, WriteErrors = 0 },
+            Pacer = new PacerReport { LatencyBudgetMs = 200, PeakFactor = 1.25, RateBps = 5_000_000, QueuedMs = 1.5, LongestWaitMs = 12, LateDatagrams = 0, Burstiness = 1.1 },
         };
         var output = new StringWriter();
         new StatsTable(output).Render(report);

@@ -126,7 +126,7 @@ public static class BenchCommand
             Console.WriteLine(Invariant($"  frames sent / keyframes / skipped       {s.Frames} / {s.Keyframes} / {s.SkippedFrames}   ({r.Mbps:0.00} Mbps of TS)"));
             Console.WriteLine(Invariant($"  encode call, ms p50 / p95               {s.EncodeMsP50:0.0} / {s.EncodeMsP95:0.0}"));
             Console.WriteLine(Invariant($"  capture -> first datagram, ms p50 / p95 {s.FirstDatagramMsP50:0.0} / {s.FirstDatagramMsP95:0.0}"));
-            Console.WriteLine(Invariant($"  capture -> last datagram, ms p50 / p95  {s.LastDatagramMsP50:0.0} / {s.LastDatagramMsP95:0.0}   (paced over {Ingest.VideoTsSource.PacingShare:P0} of the frame interval)"));
+            Console.WriteLine(Invariant($"  capture -> last datagram, ms p50 / p95  {s.LastDatagramMsP50:0.0} / {s.LastDatagramMsP95:0.0}   (muxed, into the stream pacer)"));
             Console.WriteLine(Invariant($"  CPU per frame, whole process, ms        {r.ProcessCpuMsPerFrame:0.0}"));
             return ExitCodes.Ok;
         });

@@ -16,6 +16,8 @@ public sealed record SendOptions
     /// <summary>The range the recommended encoder bitrate stays in.</summary>
     public long MinBitrateBps { get; init; } = 500_000;
     public long MaxBitrateBps { get; init; } = 20_000_000;
+    /// <summary>The stream pacer's latency budget and peak factor (<c>--latency-budget</c>); the video encoder's VBV is sized to the budget.</summary>
+    public Ingest.Pacing.PacerOptions Pacer { get; init; } = new();
     /// <summary>No adaptation: librist's weighted round robin with the URLs' weights, dead links still taken out.</summary>
     public bool StaticWeights { get; init; }
     /// <summary>Run this (through /bin/sh, bitrate appended) when the recommendation changes: for an external encoder.</summary>

@@ -99,6 +99,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
 
         _sender = Own(RistSender.Create(new RistSenderOptions { FlowId = _options.FlowId }, _log));
         _gate = new InputGate(_sender);
+        var pacer = new Ingest.Pacing.StreamPacer(_gate, _options.Pacer, Math.Max(_options.MaxBitrateBps, startBitrate), startBitrate);
         foreach (RistUrl url in urls)
             _sender.AddLink(LinkNames.For(url, _sender.Links.Select(l => l.Name)), url, InitialWeight(url));
         _sender.Start();
@@ -135,6 +136,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
             Trace = _options.ControlTrace is string tracePath ? Own(OpenTrace(tracePath)) : null,
             Streaming = () => _gate.IsOpen,
             Ticked = Ticked,
+            Pacer = pacer,
         };
         StatsOutput? stats = _options.StatsJson is string path ? Own(StatsOutput.Open(path)) : null;
         StatsTable? table = _options.Table ? new StatsTable() : null;
@@ -152,6 +154,8 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
             _board?.Post(BoardFeed.From(report, _loop.ModemOf, watcher));
         };
         StartThread("link-control", () => _loop.Run(_stop.Token));
+        // On the stop token, not the input's: what is queued when the input ends still leaves, paced.
+        StartThread("pacer", () => pacer.Run(_stop.Token));
         if (modemLinks is not null)
             StartThread("modem-links", () => modemLinks.Run(_stop.Token));
         if (_options.ControlSocket is string socket)
@@ -170,7 +174,7 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         var inputDone = new ManualResetEventSlim();
         StartThread("input", () =>
         {
-            _source.Run(_gate, _stopInput.Token);
+            _source.Run(pacer, _stopInput.Token);
             inputDone.Set();
         });
 

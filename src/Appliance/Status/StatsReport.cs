@@ -27,6 +27,8 @@ public sealed record StatsReport
     /// <summary>What happened since the last line (congestion-control, bandwidth-available); absent when nothing did.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<EventReport>? Events { get; init; }
+    /// <summary>The stream pacer between the input and the links.</summary>
+    public required PacerReport Pacer { get; init; }
     /// <summary>The video path when ristbond encodes (<c>-i pattern</c>, <c>-i v4l2://…</c>); absent for TS inputs.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public VideoSendStats? Encoder { get; init; }
@@ -125,6 +127,24 @@ public sealed record ModemLinkReport
             CapacityPriorBps = link.Signal.CapacityPriorBps is double bps ? (long)bps : null,
         };
     }
+}
+
+/// <summary>The stream pacer (README, "Pacing"): what the links are spared, and what it costs in delay.</summary>
+public sealed record PacerReport
+{
+    public required int LatencyBudgetMs { get; init; }
+    public required double PeakFactor { get; init; }
+    /// <summary>Bits/s the pacer lets out at most now: the source's bit rate × the peak factor.</summary>
+    public required long RateBps { get; init; }
+    /// <summary>What waits in the pacer now, ms of the source's bit rate.</summary>
+    public required double QueuedMs { get; init; }
+    /// <summary>The longest a datagram waited in the pacer over the last second, ms.</summary>
+    public required double LongestWaitMs { get; init; }
+    /// <summary>Datagrams that left on the latency budget instead of the rate, since start: the source ran above its rate that long.</summary>
+    public required long LateDatagrams { get; init; }
+    /// <summary>The busiest 100 ms over the mean of the last second, of what left the pacer for the links (1 = even); absent before a second of traffic.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? Burstiness { get; init; }
 }
 
 public sealed record TotalsReport
