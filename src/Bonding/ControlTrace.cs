@@ -12,8 +12,8 @@ public static class ControlTrace
 {
     public const string Header =
         "t_s,source_bps,recommended_bps,usable_bps,aggregate_loss,event," +
-        "link,state,weight,share,estimate_bps,verified_bps,congested,health,relative_health,weight_health,loss,answer_ratio," +
-        "rtt_ms,base_rtt_ms,queue_ms,queue_trend,sent_bps,retransmit_bps";
+        "link,state,weight,share,estimate_bps,measured_bps,probed,rate_bps,health,weight_health,loss,answer_ratio," +
+        "rtt_ms,base_rtt_ms,queue_ms,queue_slope,jitter_ms,sent_bps,retransmit_bps";
 
     /// <summary>Appends this tick's rows (one per link, newline-terminated) to <paramref name="into"/>.</summary>
     public static void AppendRows(StringBuilder into, double seconds, double sourceBps, BondingDecision decision, IReadOnlyList<LinkTracker> links)
@@ -29,9 +29,9 @@ public static class ControlTrace
                     d = candidate;
             }
             into.Append(stream).Append(',').Append(link.Name).Append(',')
-                .Append(c, $"{link.State},{d?.Weight ?? 0},{link.Share:F3},{link.Capacity.EstimateBps:F0},{link.Capacity.VerifiedBps:F0},{(link.Capacity.Congested ? 1 : 0)},")
-                .Append(c, $"{link.Health:F3},{link.RelativeHealth:F3},{link.WeightHealth:F3},{link.Loss:F4},{link.AnswerRatio:F3},")
-                .Append(c, $"{link.Rtt.SmoothedMs:F1},{link.Rtt.BaseMs:F1},{link.Rtt.QueueDelayMs:F1},{link.Rtt.QueueTrend:F3},{link.SendRateBps:F0},{link.RetransmitRateBps:F0}")
+                .Append(c, $"{link.State},{d?.Weight ?? 0},{link.Share:F3},{link.Capacity.EstimateBps:F0},{link.Capacity.MeasuredBps:F0},{(link.Capacity.Probed ? 1 : 0)},{link.Capacity.RateBps:F0},")
+                .Append(c, $"{link.Health:F3},{link.WeightHealth:F3},{link.Loss:F4},{link.Answers.Ratio:F3},")
+                .Append(c, $"{link.Rtt.SmoothedMs:F1},{link.Rtt.BaseMs:F1},{link.Rtt.QueueDelayMs:F1},{link.Rtt.QueueSlope(link.Last.ReportNanos, 500_000_000):F3},{link.Rtt.JitterMs:F1},{link.SendRateBps:F0},{link.RetransmitRateBps:F0}")
                 .Append('\n');
         }
     }

@@ -21,6 +21,12 @@ public readonly record struct LinkObservation
     public long ReceivedPackets { get; init; }
     /// <summary>The latest round-trip time, ms (0 until measured).</summary>
     public double RttMs { get; init; }
+    /// <summary>
+    /// Every RTT reading reported since the last tick, oldest first (librist reports more often than the control
+    /// ticks: the queue's course between ticks is what its slope is read from). Empty: <see cref="RttMs"/> at
+    /// <see cref="ReportNanos"/> is the one reading.
+    /// </summary>
+    public ReadOnlyMemory<Platform.RttSample> RttSamples { get; init; }
     /// <summary>Keepalives per second we send on the link; the receiver answers each, which makes the round-trip loss measurable.</summary>
     public double KeepalivesPerSecond { get; init; }
     /// <summary>Radio quality from the modem, 0..1; 1 when unknown (no modem, stale reading).</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Ristbond.Platform;
 
 namespace Ristbond.Rist;
 
@@ -9,8 +10,14 @@ namespace Ristbond.Rist;
 /// </summary>
 public sealed class RistLink
 {
+    /// <summary>Reports with an RTT the ring keeps: 16 × librist's 50 ms interval, far more than a control tick reads.</summary>
+    const int RttRingSize = 16;
+
     int _sequence;
     LinkStats _stats;
+    readonly long[] _rttTimes = new long[RttRingSize];
+    readonly double[] _rttValues = new double[RttRingSize];
+    long _rttWritten;
     uint _weight;
     int _established;
 
@@ -58,6 +65,26 @@ public sealed class RistLink
         }
     }
 
+    /// <summary>
+    /// Copies the RTT readings reported after <paramref name="afterNanos"/> (oldest first) into <paramref name="into"/>:
+    /// every report's, not only the latest, so a control tick slower than librist's stats sees the queue's course.
+    /// Returns how many were copied. Any thread.
+    /// </summary>
+    public int CopyRttSamples(long afterNanos, Span<RttSample> into)
+    {
+        long written = Volatile.Read(ref _rttWritten);
+        long first = Math.Max(0, written - Math.Min(RttRingSize - 2, into.Length));
+        int count = 0;
+        for (long i = first; i < written; i++)
+        {
+            int slot = (int)(i % RttRingSize);
+            long at = Volatile.Read(ref _rttTimes[slot]);
+            if (at > afterNanos)
+                into[count++] = new RttSample(at, _rttValues[slot]);
+        }
+        return count;
+    }
+
     internal void SetWeight(uint weight) => Volatile.Write(ref _weight, weight);
 
     internal void MarkEstablished() => Volatile.Write(ref _established, 1);
@@ -80,6 +107,13 @@ public sealed class RistLink
             Quality = report.quality,
         };
         Interlocked.Increment(ref _sequence);
+        if (report.received > 0 && report.rtt > 0)
+        {
+            int slot = (int)(_rttWritten % RttRingSize);
+            _rttValues[slot] = report.rtt;
+            Volatile.Write(ref _rttTimes[slot], nowNanos);
+            Volatile.Write(ref _rttWritten, _rttWritten + 1);
+        }
     }
 
     public override string ToString() => Name;

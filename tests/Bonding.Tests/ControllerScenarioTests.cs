@@ -254,7 +254,7 @@ public sealed class ControllerScenarioTests
         var net = new SimulatedNetwork(s_options, 4_000_000);
         var a = net.Add("a", 6_000_000, 40);
         var copy = net.Add("copy", 6_000_000, 40);
-        copy.Counters = copy.Counters with { Preference = 0 };
+        copy.Preference = 0;
         a.Blackout = true; // the receiver has not answered yet
         net.Step();
         Assert.Equal(LinkState.Connecting, net.Decision("a").State);

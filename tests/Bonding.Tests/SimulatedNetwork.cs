@@ -1,62 +1,68 @@
 using Ristbond.Bonding;
+using Ristbond.Ingest.Pacing;
+using Ristbond.Platform;
 
 namespace Ristbond.Bonding.Tests;
 
 /// <summary>
-/// Links as the controller sees them through librist, simulated in 100 ms steps: each link has a capacity, a
-/// queue with tail drop, a base RTT, loss each way and blackouts. Packets lost anywhere are retransmitted on the
-/// lowest-RTT live link (where a librist receiver sends its NACKs); the receiver answers every keepalive on the
-/// link it came from. Answers come back a round trip after their keepalive left, and the RTT reported is that of the
-/// latest answer, as librist's is: a queue shows late, and answers thin out while it builds and bunch while it
-/// drains. The stream follows the controller's recommended bitrate, as testsrc does.
+/// The controller's world, simulated packet by packet in 5 ms steps, as librist and a cellular path would show it:
+/// a source (constant rate following the recommendation, or video: frames of uneven size, keyframes, an encoder
+/// that makes less than asked) through the real stream pacer (<see cref="PacingSchedule"/>); librist's weighted
+/// round robin over packet credits, refilled when a round is spent; per link a FIFO bottleneck whose rate may
+/// follow a trace, a tail-drop buffer, a base RTT, jitter, loss each way and blackouts; keepalives every 10 ms
+/// through the same queue, answered by the receiver, their RTT smoothed as librist does (an EWMA of 1/8 in whole
+/// ms) and reported every 50 ms; a receiver that NACKs what is lost or later than its reorder buffer, over its
+/// lowest-RTT link, after that buffer, and whose retransmissions leave on that link. The controller ticks every
+/// 100 ms (<see cref="Step"/>).
 /// </summary>
-public sealed class SimulatedNetwork
+public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
 {
     public const long Tick = 100_000_000;
-    const double DatagramBits = 1316 * 8;
-
-    public sealed class Link(string name, double capacityBps, double baseRttMs)
-    {
-        public string Name { get; } = name;
-        public double CapacityBps { get; set; } = capacityBps;
-        public double BaseRttMs { get; set; } = baseRttMs;
-        public double LossUp { get; set; }
-        public double LossDown { get; set; }
-        public bool Blackout { get; set; }
-        public double QueueLimitSeconds { get; set; } = 0.25;
-        public double QueueBits;
-        /// <summary>Keepalives answered but not back yet: sent over [From, To] (shifted by their RTT), Count of them.</summary>
-        public readonly List<(double From, double To, double Count, double RttMs)> InFlight = [];
-        public double Answered;
-        public long Nacks;
-        public double ReportedRttMs = baseRttMs;
-        public LinkObservation Counters = new() { KeepalivesPerSecond = 100, SignalFactor = 1, Preference = 1 };
-        public double RttMs => BaseRttMs + QueueBits / CapacityBps * 1000;
-    }
+    const long StepNanos = 5_000_000;
+    const long KeepaliveNanos = 10_000_000;
+    const long ReportNanos = 50_000_000;
+    const int DatagramBits = 1316 * 8;
+    /// <summary>A data packet on the wire: 7×188 TS + RTP/GRE + UDP/IP, as the bench's links charge it.</summary>
+    const int WireBits = 1364 * 8;
+    const int KeepaliveWireBits = 104 * 8;
 
     readonly Random _random;
-    public List<Link> Links { get; } = [];
-    public BondingController Controller { get; }
-    public long Now { get; private set; } = 1_000_000_000;
-    public long Datagrams { get; private set; }
-    public long Delivered { get; private set; }
-    public long Lost { get; private set; }
-    public BondingDecision? Last { get; private set; }
-    public double Keepalives { get; set; } = 100;
-    /// <summary>
-    /// Ticks between a loss and its retransmission: the receiver waits out its reorder buffer, then its NACK
-    /// travels back. A link that blacks out is declared dead before the retransmissions of what it lost are sent.
-    /// </summary>
-    public int RetransmitDelayTicks { get; set; } = 3;
-    readonly Queue<long> _pendingRetransmissions = new();
-    /// <summary>Overrides the controller: a source that does not follow the recommendation.</summary>
-    public double? FixedBitrateBps { get; set; }
+    readonly PacingSchedule _pacing = new(new PacerOptions());
+    readonly Queue<long> _paced = new(); // arrival times of datagrams waiting in the pacer
+    readonly List<Retransmission> _pendingRetransmissions = [];
+    readonly Dictionary<long, long> _missing = []; // id → first send time, of data lost and not yet recovered
+    long _nextId;
+    long _nextKeepalive;
+    long _nextReport;
+    long _nextFrame;
+    double _sourceCarry;
+    int _frameIndex;
 
     public SimulatedNetwork(BondingOptions options, double startBitrateBps, int seed = 1)
     {
         Controller = new BondingController(options, startBitrateBps);
         _random = new Random(seed);
+        _nextKeepalive = _nextReport = _nextFrame = Now;
     }
+
+    public List<Link> Links { get; } = [];
+    public BondingController Controller { get; }
+    public long Now { get; private set; } = 1_000_000_000;
+    public BondingDecision? Last { get; private set; }
+    /// <summary>Datagrams the source handed to the links (first transmissions).</summary>
+    public long Datagrams { get; private set; }
+    /// <summary>Datagrams the receiver got in time, first copies.</summary>
+    public long Delivered { get; private set; }
+    /// <summary>Datagrams that never arrived within the receiver's buffer.</summary>
+    public long Lost { get; private set; }
+    /// <summary>Datagrams lost or late once (recovered or not): what the receiver NACKed.</summary>
+    public long Nacked { get; private set; }
+    public SourceModel Source { get; set; } = SourceModel.Constant;
+    /// <summary>Overrides the controller: a source that does not follow the recommendation.</summary>
+    public double? FixedBitrateBps { get; set; }
+    /// <summary>The receiver's reorder buffer: a packet this much later than the link's base delay is NACKed.</summary>
+    public double ReorderBufferMs { get; set; } = 150;
+    public double ReceiverBufferMs { get; set; } = 1000;
 
     public Link Add(string name, double capacityBps, double baseRttMs)
     {
@@ -66,62 +72,19 @@ public sealed class SimulatedNetwork
         return link;
     }
 
+    /// <summary>The bit rate the source is asked for now.</summary>
     public double Bitrate => FixedBitrateBps ?? Controller.RecommendedBitrateBps;
 
+    /// <summary>Runs 100 ms and one control tick.</summary>
     public BondingDecision Step()
     {
-        double seconds = Tick / 1e9;
-        double offered = Bitrate * seconds / DatagramBits;
-        Datagrams += (long)Math.Round(offered);
-        Link? nackLink = Links.Where(l => !l.Blackout).OrderBy(l => l.RttMs).FirstOrDefault();
-        long lostThisTick = 0;
-        foreach (Link link in Links)
-        {
-            double share = Share(link);
-            double packets = offered * share;
-            double sentBits = packets * DatagramBits;
-            double rttBefore = link.RttMs / 1000;
-            // Random loss before the queue (as netem does), tail drop when the queue is full.
-            double lostRandom = link.Blackout ? packets : Binomial(packets, link.LossUp);
-            double queued = link.QueueBits + (packets - lostRandom) * DatagramBits - link.CapacityBps * seconds;
-            double limit = link.CapacityBps * link.QueueLimitSeconds;
-            double tail = Math.Max(0, queued - limit) / DatagramBits;
-            link.QueueBits = Math.Clamp(queued, 0, limit);
-            lostThisTick += (long)Math.Round(lostRandom + tail);
-            Delivered += (long)Math.Round(packets - lostRandom - tail);
-
-            double keepalives = Keepalives * seconds;
-            double answerable = link.Blackout ? 0 : Binomial(keepalives, 1 - (1 - link.LossUp) * (1 - link.LossDown), invert: true);
-            // The first keepalive of the tick met the queue as it was, the last as it is now.
-            link.InFlight.Add((Now / 1e9 + rttBefore, (Now + Tick) / 1e9 + link.RttMs / 1000, answerable, link.RttMs));
-            double arrived = Arrivals(link, Now / 1e9, (Now + Tick) / 1e9);
-            link.Answered += arrived;
-            link.Counters = link.Counters with
-            {
-                SentPackets = link.Counters.SentPackets + (long)Math.Round(packets + keepalives),
-                ReceivedPackets = (long)link.Answered + link.Nacks,
-                RttMs = Math.Round(link.ReportedRttMs),
-                LastRtcpNanos = arrived >= 1 ? Now : link.Counters.LastRtcpNanos,
-                ReportNanos = Now,
-                KeepalivesPerSecond = Keepalives,
-            };
-            _ = sentBits;
-        }
-        Lost += lostThisTick;
-        _pendingRetransmissions.Enqueue(lostThisTick);
-        long retransmitNow = _pendingRetransmissions.Count > RetransmitDelayTicks ? _pendingRetransmissions.Dequeue() : 0;
-        if (nackLink is not null && retransmitNow > 0)
-        {
-            nackLink.Counters = nackLink.Counters with
-            {
-                RetransmittedPackets = nackLink.Counters.RetransmittedPackets + retransmitNow,
-                ReceivedPackets = nackLink.Counters.ReceivedPackets + retransmitNow, // the NACKs
-            };
-            nackLink.Nacks += retransmitNow;
-        }
-        Now += Tick;
-        var observations = Links.Select(l => (l.Name, l.Counters)).ToArray();
+        long end = Now + Tick;
+        while (Now < end)
+            Advance();
+        var observations = Links.Select(l => (l.Name, l.Observation())).ToArray();
         Last = Controller.Update(new BondingInput { NowNanos = Now, DatagramsSent = Datagrams, SourceBitrateBps = Bitrate }, observations);
+        foreach (Link link in Links)
+            link.Weight = Last.Links.First(d => d.Name == link.Name).Weight;
         return Last;
     }
 
@@ -134,45 +97,122 @@ public sealed class SimulatedNetwork
         }
     }
 
-    /// <summary>Answers arriving over [from, to] (seconds), spread evenly over each batch's span; sets the RTT reported.</summary>
-    static double Arrivals(Link link, double from, double to)
-    {
-        double arrived = 0;
-        for (int i = 0; i < link.InFlight.Count; i++)
-        {
-            var batch = link.InFlight[i];
-            double overlap = Math.Min(to, batch.To) - Math.Max(from, batch.From);
-            if (overlap > 0)
-            {
-                arrived += batch.Count * overlap / (batch.To - batch.From);
-                link.ReportedRttMs = batch.RttMs;
-            }
-        }
-        link.InFlight.RemoveAll(b => b.To <= to);
-        return arrived;
-    }
-
-    /// <summary>The share of packets the link gets from librist's weighted round robin with the current weights.</summary>
+    /// <summary>The share of the stream the link's weight gives it in librist's round robin.</summary>
     public double Share(Link link)
     {
-        double total = Links.Sum(l => (double)Controller.Links.First(t => t.Name == l.Name).Share);
-        LinkTracker tracker = Controller.Links.First(t => t.Name == link.Name);
-        return tracker.Share <= 0 || total <= 0 ? 0 : tracker.Share / total;
+        double total = Links.Sum(l => (double)l.Weight);
+        return total <= 0 ? 0 : link.Weight / total;
     }
 
     public LinkDecision Decision(string name) => Last!.Links.First(l => l.Name == name);
 
-    double Binomial(double n, double p, bool invert = false)
+    void Advance()
     {
-        // Deterministic for the seed: sample each whole packet, expectation for the fraction.
-        int whole = (int)n;
-        int hits = 0;
-        for (int i = 0; i < whole; i++)
+        long step = Now + StepNanos;
+        Produce(step);
+        _pacing.SetSourceRate(Bitrate, Now);
+        while (_paced.Count > 0 && _pacing.DueNanos(_paced.Peek(), DatagramBits, Now) <= Now)
         {
-            if (_random.NextDouble() < p)
-                hits++;
+            _pacing.Sent(_paced.Dequeue(), DatagramBits, Now);
+            Datagrams++;
+            NextByRoundRobin().SendData(Now, _nextId++, Now, retransmission: false, _random);
         }
-        double value = hits + (n - whole) * p;
-        return invert ? n - value : value;
+        for (; _nextKeepalive < step; _nextKeepalive += KeepaliveNanos)
+        {
+            foreach (Link link in Links)
+                link.SendKeepalive(_nextKeepalive, _random);
+        }
+        RetransmitDue();
+        foreach (Link link in Links)
+        {
+            link.Serve(Now, StepNanos);
+            link.Deliver(step, ReorderBufferMs, _random, this);
+        }
+        ExpireMissing();
+        for (; _nextReport < step; _nextReport += ReportNanos)
+        {
+            foreach (Link link in Links)
+                link.Report(_nextReport);
+        }
+        Now = step;
     }
+
+    /// <summary>The link librist gives the next packet: the most credit left in the round; a round is refilled when spent.</summary>
+    Link NextByRoundRobin()
+    {
+        Link? best = null;
+        for (int pass = 0; pass < 2 && best is null; pass++)
+        {
+            foreach (Link link in Links)
+            {
+                if (link.Weight > 0 && link.Credit > 0 && (best is null || link.Credit > best.Credit))
+                    best = link;
+            }
+            if (best is null)
+            {
+                foreach (Link link in Links)
+                    link.Credit = link.Weight;
+            }
+        }
+        best ??= Links[0];
+        best.Credit--;
+        return best;
+    }
+
+    void IReceiver.Arrived(long id, long firstSentAt, bool retransmission, bool lost, bool late)
+    {
+        if (!lost && (!retransmission || _missing.Remove(id)))
+            Delivered++;
+        if (lost && !retransmission)
+            _missing[id] = firstSentAt;
+        if (lost || (late && !retransmission))
+            Nack(id, firstSentAt, again: retransmission);
+    }
+
+    /// <summary>The receiver asks for it again over its lowest-RTT link; the retransmission leaves on that link when the NACK arrives.</summary>
+    /// <param name="again">A retransmission was lost too: the receiver asks again a round trip after it asked last.</param>
+    void Nack(long id, long firstSentAt, bool again)
+    {
+        Nacked++;
+        Link? nackLink = Links.Where(l => !l.Blackout && l.Weight > 1).OrderBy(l => l.CurrentRttMs).FirstOrDefault();
+        if (nackLink is null)
+            return;
+        nackLink.ReceivedPackets++; // the NACK is counted with the link's RTCP
+        // A gap is NACKed once the reorder buffer has waited for it; a second time a round trip (at least 20 ms) later.
+        double waitMs = again ? Math.Max(20, nackLink.CurrentRttMs) : ReorderBufferMs;
+        long due = Now + (long)((waitMs + nackLink.BaseRttMs / 2) * 1e6);
+        _pendingRetransmissions.Add(new Retransmission(due, id, firstSentAt, nackLink));
+    }
+
+    void RetransmitDue()
+    {
+        for (int i = _pendingRetransmissions.Count - 1; i >= 0; i--)
+        {
+            Retransmission r = _pendingRetransmissions[i];
+            if (r.Due > Now)
+                continue;
+            _pendingRetransmissions.RemoveAt(i);
+            r.Link.RetransmittedPackets++;
+            r.Link.SendData(Now, r.Id, r.FirstSentAt, retransmission: true, _random);
+        }
+    }
+
+    /// <summary>What is still missing a receiver buffer after it was first sent is lost for good.</summary>
+    void ExpireMissing()
+    {
+        long limit = Now - (long)(ReceiverBufferMs * 1e6);
+        List<long>? expired = null;
+        foreach (var (id, sentAt) in _missing)
+        {
+            if (sentAt < limit)
+                (expired ??= []).Add(id);
+        }
+        if (expired is null)
+            return;
+        foreach (long id in expired)
+            _missing.Remove(id);
+        Lost += expired.Count;
+    }
+
+    readonly record struct Retransmission(long Due, long Id, long FirstSentAt, Link Link);
 }

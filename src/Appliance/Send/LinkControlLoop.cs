@@ -23,6 +23,10 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     /// <summary>Whether the input is being sent (see <see cref="InputGate"/>), for the report.</summary>
     public Func<bool> Streaming { get; init; } = static () => true;
 
+    /// <summary>The stream pacer between the input and the links: its rate follows the source's bit rate, its figures go in the report.</summary>
+    public required Ingest.Pacing.StreamPacer Pacer { get; init; }
+    readonly Ingest.Pacing.BurstMeter _burst = new();
+
     /// <summary>Where <c>--control-trace</c> rows go (see <see cref="ControlTrace"/>); null: no trace.</summary>
     public TextWriter? Trace { get; init; }
     readonly System.Text.StringBuilder _traceRows = new();
@@ -30,7 +34,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     const long TickNanos = 100_000_000;
     const long ReportNanos = MonotonicClock.NanosPerSecond;
 
-    readonly Dictionary<string, RistLink> _known = [];
+    readonly Dictionary<string, TrackedLink> _known = [];
     readonly List<EventReport> _pendingEvents = [];
     readonly long _startNanos = MonotonicClock.NowNanos;
     long _nextReportNanos;
@@ -97,9 +101,10 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         }
         var links = sender.Links;
         FollowLinkChanges(links);
+        // Each link's stats are read once per tick; the controller, the trace and the report use this reading.
         var observations = new (string, LinkObservation)[links.Length];
         for (int i = 0; i < links.Length; i++)
-            observations[i] = (links[i].Name, Observe(links[i], ModemOf(links[i].Name)));
+            observations[i] = (links[i].Name, _known[links[i].Name].Observe(ModemOf(links[i].Name)));
         var input = new BondingInput { NowNanos = now, DatagramsSent = sender.DatagramsSent, SourceBitrateBps = SourceBitrate() };
         BondingDecision decision = controller.Update(input, observations);
         _decision = decision;
@@ -108,8 +113,8 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         int live = 0;
         foreach (LinkDecision d in decision.Links)
         {
-            if (_known.TryGetValue(d.Name, out RistLink? link))
-                sender.SetWeight(link, d.Weight);
+            if (_known.TryGetValue(d.Name, out TrackedLink? link))
+                sender.SetWeight(link.Link, d.Weight);
             if (d.State.CarriesTraffic())
                 live++;
         }
@@ -122,6 +127,10 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         // by the control socket's `bitrate`) instead of being reset to the start value at every tick.
         if (live > 0 && (controller.Options.Adaptive || source is not IBitrateFollower))
             publisher.Publish(decision.RecommendedBitrateBps, now);
+        // The pacer follows what the source was told (an encoder ristbond drives, testsrc), else the larger of what the
+        // links can carry and what the input brings: holding an external encoder's stream to less only adds delay.
+        Pacer.SourceRateBps = (long)(source is IBitrateFollower follower ? follower.BitrateBps : Math.Max(decision.RecommendedBitrateBps, _lastInputBps));
+        _burst.Add(Pacer.BytesOut);
 
         if (now >= _nextReportNanos - TickNanos / 2)
         {
@@ -147,7 +156,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
     {
         foreach (RistLink link in links)
         {
-            if (_known.TryAdd(link.Name, link))
+            if (_known.TryAdd(link.Name, new TrackedLink(link)))
                 controller.AddLink(link.Name, ModemOf(link.Name)?.Signal.CapacityPriorBps);
         }
         if (_known.Count == links.Length)
@@ -159,21 +168,38 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         }
     }
 
-    static LinkObservation Observe(RistLink link, ModemLink? modem)
+    /// <summary>A link as the loop follows it: the stats read at this tick, and the RTT readings since the last.</summary>
+    sealed class TrackedLink(RistLink link)
     {
-        LinkStats stats = link.ReadStats();
-        return new LinkObservation
+        readonly RttSample[] _rtt = new RttSample[16];
+        long _lastRttNanos;
+
+        public RistLink Link { get; } = link;
+        /// <summary>The preference weight= in the URL gives (parsed once: the URL does not change).</summary>
+        public double Preference { get; } = ConfiguredWeight(link);
+        /// <summary>This tick's reading of the link's stats.</summary>
+        public LinkStats Stats { get; private set; }
+
+        public LinkObservation Observe(ModemLink? modem)
         {
-            LastRtcpNanos = stats.LastRtcpNanos,
-            ReportNanos = stats.LastReportNanos,
-            SentPackets = stats.SentPackets,
-            RetransmittedPackets = stats.RetransmittedPackets,
-            ReceivedPackets = stats.ReceivedPackets,
-            RttMs = stats.RttMs,
-            KeepalivesPerSecond = 1000.0 / link.KeepaliveIntervalMs,
-            SignalFactor = modem?.Signal.Factor ?? 1,
-            Preference = ConfiguredWeight(link),
-        };
+            LinkStats stats = Stats = Link.ReadStats();
+            int count = Link.CopyRttSamples(_lastRttNanos, _rtt);
+            if (count > 0)
+                _lastRttNanos = _rtt[count - 1].Nanos;
+            return new LinkObservation
+            {
+                LastRtcpNanos = stats.LastRtcpNanos,
+                ReportNanos = stats.LastReportNanos,
+                SentPackets = stats.SentPackets,
+                RetransmittedPackets = stats.RetransmittedPackets,
+                ReceivedPackets = stats.ReceivedPackets,
+                RttMs = stats.RttMs,
+                RttSamples = new ReadOnlyMemory<RttSample>(_rtt, 0, count),
+                KeepalivesPerSecond = 1000.0 / Link.KeepaliveIntervalMs,
+                SignalFactor = modem?.Signal.Factor ?? 1,
+                Preference = Preference,
+            };
+        }
     }
 
     /// <summary>weight= from the link's URL (1 if absent): its preference; 0 asks for a copy of every packet on that link.</summary>
@@ -217,7 +243,7 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
                 break;
             case LinkState.Dead:
                 log.LogWarning("link {Link}: no answer from the receiver for {Silence:0.0} s, out of rotation", t.Link,
-                    (MonotonicClock.NowNanos - (_known.TryGetValue(t.Link, out RistLink? l) ? l.ReadStats().LastRtcpNanos : 0)) / 1e9);
+                    (MonotonicClock.NowNanos - (_known.TryGetValue(t.Link, out TrackedLink? l) ? l.Stats.LastRtcpNanos : 0)) / 1e9);
                 break;
         }
     }
@@ -235,9 +261,10 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
         int live = 0;
         foreach (LinkDecision d in decision.Links)
         {
-            if (!_known.TryGetValue(d.Name, out RistLink? link))
+            if (!_known.TryGetValue(d.Name, out TrackedLink? tracked))
                 continue;
-            LinkStats stats = link.ReadStats();
+            RistLink link = tracked.Link;
+            LinkStats stats = tracked.Stats;
             LinkStats previous = _reported.GetValueOrDefault(d.Name);
             _reported[d.Name] = stats;
             long linkRetransmitBps = (long)((stats.RetransmittedPackets - previous.RetransmittedPackets) * MpegTs.TsPacket.DatagramSize * 8 / seconds);
@@ -289,6 +316,16 @@ public sealed class LinkControlLoop(RistSender sender, TsSource source, BondingC
                 WriteErrors = sender.WriteErrors,
             },
             Events = events,
+            Pacer = new PacerReport
+            {
+                LatencyBudgetMs = Pacer.Options.LatencyBudgetMs,
+                PeakFactor = Pacer.Options.PeakFactor,
+                RateBps = (long)(Pacer.SourceRateBps * Pacer.Options.PeakFactor),
+                QueuedMs = Math.Round(Pacer.Queued * MpegTs.TsPacket.DatagramSize * 8 * 1000.0 / Pacer.SourceRateBps, 1),
+                LongestWaitMs = Math.Round(Pacer.TakeLongestWaitNanos() / 1e6, 1),
+                LateDatagrams = Pacer.LateDatagrams,
+                Burstiness = _burst.PeakToMean() is double b ? Math.Round(b, 2) : null,
+            },
             Encoder = source is VideoTsSource video ? video.ReadStats() : null,
         };
     }

@@ -1,14 +1,16 @@
 namespace Ristbond.Bonding;
 
 /// <summary>
-/// Health in [0,1]: how much of its capacity a link should be given. The product of a loss factor, a delay
-/// factor and the modem's signal factor. Pure functions, documented in the README.
+/// Health in [0,1]: how much of its capacity a link should be given. The product of a loss factor, a round-trip
+/// factor and the modem's signal factor. A queue is not in it: the capacity estimate measures what a queue says,
+/// and counting it here as well made every link look sick whenever the stream was briefly too fast for all of
+/// them. Pure functions, documented in the README.
 /// </summary>
 public static class LinkHealth
 {
     /// <summary>
     /// (1 − loss)⁴ — the aggressive backoff the design asks for — times a ramp from 1 at the soft limit to 0 at
-    /// the loss limit, so a link losing 5% of round trips carries about half its former share and one past the
+    /// the loss limit, so a link losing 5% of round trips carries about a sixth of its former share and one past the
     /// limit none.
     /// </summary>
     public static double LossFactor(double loss, BondingOptions options)
@@ -19,23 +21,10 @@ public static class LinkHealth
         return backoff * ramp;
     }
 
-    /// <summary>
-    /// 1 while the queue is short; 0.5 at <see cref="BondingOptions.QueueMaxMs"/> and 0.1 at twice that, so a link
-    /// with a standing queue sheds load at once (its late packets would otherwise fall outside the receiver's
-    /// reorder window and be NACKed, and every retransmission leaves on the lowest-RTT link). Also 0 as the RTT
-    /// approaches the limit beyond which retransmissions come too late.
-    /// </summary>
-    public static double DelayFactor(double rttMs, double queueDelayMs, BondingOptions options)
-    {
-        if (rttMs <= 0)
-            return 1;
-        double queuePart = queueDelayMs <= options.QueueHighMs ? 1
-            : queueDelayMs <= options.QueueMaxMs ? 1 - 0.5 * (queueDelayMs - options.QueueHighMs) / (options.QueueMaxMs - options.QueueHighMs)
-            : Math.Max(0.1, 0.5 - 0.4 * (queueDelayMs - options.QueueMaxMs) / options.QueueMaxMs);
-        double rttPart = Math.Clamp((options.RttLimitMs - rttMs) / (options.RttLimitMs * 0.5), 0, 1);
-        return Math.Min(queuePart, rttPart);
-    }
+    /// <summary>1 up to half the RTT limit, then down to 0 at it: past it a retransmission comes too late for the receiver's buffer.</summary>
+    public static double RttFactor(double rttMs, BondingOptions options) =>
+        rttMs <= 0 ? 1 : Math.Clamp((options.RttLimitMs - rttMs) / (options.RttLimitMs * 0.5), 0, 1);
 
-    public static double Combine(double lossFactor, double delayFactor, double signalFactor) =>
-        Math.Clamp(lossFactor * delayFactor * Math.Clamp(signalFactor, 0, 1), 0, 1);
+    public static double Combine(double lossFactor, double rttFactor, double signalFactor) =>
+        Math.Clamp(lossFactor * rttFactor * Math.Clamp(signalFactor, 0, 1), 0, 1);
 }

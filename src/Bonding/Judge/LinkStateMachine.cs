@@ -20,7 +20,11 @@ public sealed class LinkStateMachine(BondingOptions options)
     public double FlapPenalty => _penalty;
 
     /// <summary>Moves the state on; returns true if it changed.</summary>
-    public bool Update(long now, long lastRtcpNanos, double health)
+    /// <param name="queueDelayMs">
+    /// The link's queue: answers already wait that long behind our data, so a queue that builds by that much delays
+    /// them by as much without the link being any less alive. Silence counts past the dead threshold plus it.
+    /// </param>
+    public bool Update(long now, long lastRtcpNanos, double health, double queueDelayMs = 0)
     {
         DecayPenalty(now);
         if (State.CarriesTraffic())
@@ -36,7 +40,7 @@ public sealed class LinkStateMachine(BondingOptions options)
             }
         }
         bool heard = lastRtcpNanos != 0;
-        bool silent = heard && now - lastRtcpNanos > options.DeadAfterNanos;
+        bool silent = heard && now - lastRtcpNanos > options.DeadAfterNanos + (long)(Math.Max(0, queueDelayMs) * 1_000_000);
         LinkState next = State switch
         {
             LinkState.Connecting => heard && !silent ? LinkState.Probing : LinkState.Connecting,

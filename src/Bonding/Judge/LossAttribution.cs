@@ -21,7 +21,7 @@ public static class LossAttribution
         // it, squared, so that one link clearly losing takes nearly all the blame instead of a diluted part.
         double Evidence(LinkTracker link)
         {
-            double e = Math.Max(0, link.AnswerDeficit(expectedAnswerRatio) - deadband) + EvidenceFloor;
+            double e = Math.Max(0, link.Answers.Deficit(expectedAnswerRatio) - deadband) + EvidenceFloor;
             return e * e;
         }
         double weightTotal = 0;

@@ -21,6 +21,9 @@ public sealed class WeightPlanner(BondingOptions options)
     /// the links in rotation; 0 means out of rotation, null means "copy of every packet" (weight 0)). Returns
     /// whether any weight changed.
     /// </summary>
+    /// <summary>A weight change of this share of the weight itself is made even when it is a small part of the stream.</summary>
+    const double MinRelativeChange = 0.25;
+
     public bool Plan(ReadOnlySpan<(string Link, double? Share, bool StateChanged)> targets)
     {
         bool changed = false;
@@ -28,8 +31,11 @@ public sealed class WeightPlanner(BondingOptions options)
         {
             uint current = _weights.TryGetValue(link, out uint w) ? w : 1;
             uint wanted = share is double s ? Math.Max(1, (uint)Math.Round(s * options.WeightScale)) : 0;
-            double move = Math.Abs((double)wanted - current) / options.WeightScale;
-            if (wanted == current || (move < options.MinShareChange && !stateChanged && current != 0 && wanted != 0))
+            // A move counts when it is large for the stream or for the link: three points of a link at 50 are noise,
+            // three of a link at 6 are half its share.
+            double move = Math.Abs((double)wanted - current);
+            bool small = move < options.MinShareChange * options.WeightScale && move < MinRelativeChange * Math.Max(wanted, current);
+            if (wanted == current || (small && !stateChanged && current != 0 && wanted != 0))
             {
                 _weights[link] = current;
                 continue;

@@ -1,0 +1,69 @@
+namespace Ristbond.Bonding;
+
+/// <summary>
+/// The receiver answers every keepalive on the link it came by (100 a second with ristbond's default): the share
+/// answered over the last 0.35 s is the link's round-trip delivery ratio, whose shortfall against a sound link's
+/// is its loss (judged in <see cref="LossAttribution"/>). Two corrections keep a queue from reading as loss: the
+/// answers counted over the window left a round trip earlier, so while the RTT grows fewer were sent in that span
+/// (and more while it shrinks); and the receiver's NACKs arrive on one link and are counted with its answers, so
+/// that link is not measured while it retransmits.
+/// </summary>
+public sealed class AnswerMeter
+{
+    /// <summary>0.35 s of reports: shorter and single reports' noise shows (librist's report intervals stretch when its thread is busy); longer and 5% loss shows late.</summary>
+    const long WindowNanos = 350_000_000;
+    /// <summary>After a retransmission the NACKs that caused it are still in the answer counts for a window and a report.</summary>
+    const long NackSettleNanos = WindowNanos + 200_000_000;
+
+    readonly CounterWindow _answers = new(WindowNanos);
+    readonly CounterWindow _rttMicros = new(WindowNanos);
+    /// <summary>How long a reading taken before the link began to retransmit still counts.</summary>
+    const long HoldNanos = 2_000_000_000;
+
+    long _retransmittedAtNanos = long.MinValue / 2;
+    long _measuredAtNanos = long.MinValue / 2;
+
+    /// <summary>Answers per keepalive over the window (0 while not measured; the last reading while the link retransmits, for a while).</summary>
+    public double Ratio { get; private set; }
+    /// <summary>The best ratio this link has shown, fading slowly: its reference when it is the only link.</summary>
+    public double Peak { get; private set; }
+
+    /// <param name="receivedPackets">RTCP packets received on the link since it was added (answers and NACKs).</param>
+    /// <param name="retransmittedNow">Whether the link retransmitted this tick (it is the NACK link).</param>
+    public void Add(long nowNanos, long reportNanos, long receivedPackets, double rttMs, double keepalivesPerSecond, double reportSeconds, bool retransmittedNow)
+    {
+        if (retransmittedNow)
+            _retransmittedAtNanos = nowNanos;
+        _answers.Add(reportNanos, receivedPackets);
+        if (rttMs > 0)
+            _rttMicros.Add(reportNanos, (long)(rttMs * 1000));
+        else
+            _rttMicros.Clear(); // librist's RTT before its first sample
+        if (nowNanos - _retransmittedAtNanos < NackSettleNanos)
+        {
+            // The last clean reading stands in for a while: a link that loses and is also the NACK link would
+            // otherwise hide its loss exactly while it matters.
+            if (nowNanos - _measuredAtNanos > HoldNanos)
+                Ratio = 0;
+        }
+        else if (_answers.TryRate(out double answersPerSecond))
+        {
+            double sentPerAnswerSecond = _rttMicros.TryRate(out double rttMicrosPerSecond) ? Math.Clamp(1 - rttMicrosPerSecond / 1e6, 0.8, 1.25) : 1;
+            Ratio = answersPerSecond / (keepalivesPerSecond * sentPerAnswerSecond);
+            _measuredAtNanos = nowNanos;
+            Peak = Math.Max(Peak * (1 - 0.002 * reportSeconds), Ratio);
+        }
+    }
+
+    /// <summary>The link went silent or came back: what was counted before says nothing about now.</summary>
+    public void Reset()
+    {
+        Ratio = 0;
+        _answers.Clear();
+        _rttMicros.Clear();
+    }
+
+    /// <summary>Round-trip loss against <paramref name="expectedRatio"/> (what a sound link answers); 0 when either is unknown.</summary>
+    public double Deficit(double expectedRatio) =>
+        expectedRatio > 0 && Ratio > 0 ? Math.Max(0, 1 - Ratio / expectedRatio) : 0;
+}

@@ -1,0 +1,176 @@
+namespace Ristbond.Bonding;
+
+/// <summary>
+/// One link's capacity, measured from its queue rather than from what we send (librist's send rate is our own rate).
+/// While a queue stands at the link's bottleneck the bottleneck is busy, and the queue grows or drains by the
+/// difference between what it is sent and what it carries: capacity = rate sent ÷ (1 + the queue's slope), whatever
+/// the rate, a burst or a lull. That is a measurement, taken while the link is pushed past its capacity or drains
+/// after, and it replaces the estimate. Without a queue the link carried what it was sent: if that was about its
+/// estimate (filled), the estimate grows (the probe), slowly after a measurement and faster the longer no queue
+/// shows; if it was less (limited by the stream), nothing is learned and nothing is lowered.
+/// </summary>
+public sealed class CapacityEstimator(BondingOptions options, double initialBps)
+{
+    /// <summary>Queue slope (s/s) within which a queue neither builds nor drains: librist's 1 ms resolution over the window.</summary>
+    const double SlopeNoise = 0.02;
+    /// <summary>librist reports an EWMA (1/8 per keepalive, every 10 ms) of the RTT: its samples lag by about this.</summary>
+    const double RttFilterLagMs = 70;
+    /// <summary>Over how long the stream's rate on the link is compared with its estimate to tell filled from limited by the stream.</summary>
+    const long FilledWindowNanos = 1_000_000_000;
+    /// <summary>The most one measurement raises the estimate by: a burst of retransmissions on the NACK link while its queue drains reads as a huge capacity.</summary>
+    const double MaxRisePerMeasurement = 1.25;
+    /// <summary>A span whose mean rate sent is more than this over its lowest tick is not steady enough to measure on.</summary>
+    const double SteadyRatio = 1.3;
+    /// <summary>The shortest busy span a capacity is read from: five of librist's 50 ms reports.</summary>
+    const long MinMeasureSpanNanos = 250_000_000;
+
+    readonly TimedRing<double> _sent = new(64);
+    readonly TimedRing<double> _offered = new(64);
+    double _estimate = Math.Max(options.MinCapacityBps, initialBps);
+    long _measuredAt = long.MinValue;
+    long _standingSince = long.MinValue;
+
+    public double EstimateBps => _estimate;
+    /// <summary>The link's capacity has been measured at least once (a queue has shown): its slow start is over.</summary>
+    public bool FoundCapacity => _measuredAt != long.MinValue;
+    /// <summary>This tick's reading: the capacity measured (a queue stood), or 0.</summary>
+    public double MeasuredBps { get; private set; }
+    /// <summary>This tick the link was filled and showed no queue: the estimate was probed up.</summary>
+    public bool Probed { get; private set; }
+    /// <summary>The rate the queue of this tick answers for (sent a round trip and librist's smoothing ago).</summary>
+    public double RateBps { get; private set; }
+
+    /// <summary>Replaces the estimate before anything is known (the controller spreads its prior once all links are in).</summary>
+    public void Prime(double bps)
+    {
+        if (!FoundCapacity)
+            _estimate = Math.Max(options.MinCapacityBps, bps);
+    }
+
+    /// <summary>A dead link comes back: it is measured again from part of what it had.</summary>
+    public void Revive() => _estimate = Math.Max(options.MinCapacityBps, _estimate * options.RevivedCapacityShare);
+
+    /// <param name="sentBps">TS payload bits/s the link was sent over the last tick (its share of the stream and its retransmissions).</param>
+    /// <param name="offeredBps">What the plan gave the link over the last tick, before librist's weights rounded it: whether the link was offered its estimate.</param>
+    /// <param name="carriesTraffic">False while the link is out of rotation: nothing is learned then.</param>
+    /// <param name="roundTripLoss">The link's keepalive answer deficit: what a tail-dropping link loses of what it is sent.</param>
+    public void Update(double sentBps, double offeredBps, RttTracker rtt, bool carriesTraffic, long nowNanos, double seconds, double roundTripLoss)
+    {
+        _sent.Add(nowNanos, sentBps);
+        _offered.Add(nowNanos, Math.Max(offeredBps, sentBps));
+        MeasuredBps = 0;
+        Probed = false;
+        if (!carriesTraffic || !rtt.HasSample)
+        {
+            _standingSince = long.MinValue;
+            return;
+        }
+        long lag = (long)((rtt.LatestMs + RttFilterLagMs) * 1_000_000);
+        double present = options.QueuePresentMs + 2 * rtt.JitterMs;
+        double queue = rtt.QueueDelayMs;
+        // Tail-dropping or about to: whatever the span, the link carries what it is sent less what it drops.
+        bool overloaded = queue >= options.QueueOverloadMs;
+        long span = Math.Min(options.MeasureWindowNanos, rtt.BusySpanNanos(nowNanos, present));
+        if (overloaded)
+            span = Math.Max(span, MinMeasureSpanNanos);
+        double rate = RateBps = Mean(_sent, nowNanos - lag - Math.Max(span, options.MeasureWindowNanos / 2), nowNanos - lag);
+        // Filled or not is the stream's average over a second: a video stream is uneven frame to frame, and an encoder
+        // keeping to its target on average fills the link it is planned for.
+        bool filled = Mean(_offered, nowNanos - FilledWindowNanos, nowNanos) >= options.FilledShare * (1 - options.Headroom) * _estimate;
+        if (span >= MinMeasureSpanNanos)
+        {
+            // A queue has stood through the span: the bottleneck was busy all along. Building or draining, the slope
+            // and the rate sent over the same span give its capacity; standing still at a rate that fills the link,
+            // the rate is it. The rate and the queue line up only within about a report: across a change of the rate
+            // sent (a cut just made, a share moved) their ratio says nothing, so only a steady rate is measured on.
+            double slope = rtt.QueueSlope(nowNanos, span);
+            rate = RateBps = Mean(_sent, nowNanos - lag - span, nowNanos - lag);
+            bool steady = Min(_sent, nowNanos - lag - span, nowNanos - lag) >= rate / SteadyRatio;
+            bool building = slope > SlopeNoise;
+            bool draining = slope < -SlopeNoise;
+            if (steady && (building || draining || filled || overloaded))
+            {
+                double carried = overloaded ? rate * (1 - Math.Clamp(roundTripLoss, 0, 0.5)) : rate;
+                Measured(carried / (1 + slope), nowNanos);
+                _standingSince = long.MinValue;
+                return;
+            }
+            if (overloaded)
+                return; // the cut is under way: the next steady span measures what it left
+            // A queue that stands while the link is not filled is no queue of ours: a step in the path's delay,
+            // re-learned as the base once it has stood a while.
+            if (_standingSince == long.MinValue)
+                _standingSince = nowNanos;
+            else if (nowNanos - _standingSince >= options.RebaseAfterNanos)
+            {
+                rtt.Rebase(nowNanos, options.MeasureWindowNanos);
+                _standingSince = long.MinValue;
+            }
+            return;
+        }
+        _standingSince = long.MinValue;
+        if (queue >= present || !filled)
+            return; // a queue only now building, or a link the stream did not fill: nothing new
+        Probed = true;
+        double growth = FoundCapacity
+            ? Math.Min(options.ProbeGrowthMaxPerSecond, options.ProbeGrowthPerSecond * Math.Pow(2, (nowNanos - _measuredAt) / (double)options.ProbeDoublingNanos))
+            : options.SlowStartGrowthPerSecond;
+        growth = Math.Min(growth, options.ProbeGrowthPerRoundTrip / (Math.Max(rtt.BaseMs, 20) / 1000));
+        _estimate *= 1 + growth * seconds;
+    }
+
+    /// <summary>
+    /// A measured capacity replaces the estimate: at once downward (a smoothed decrease is what lets a queue build),
+    /// halfway upward and by a quarter at most (a drain right after a cut reads high while librist's smoothing catches up).
+    /// </summary>
+    void Measured(double bps, long nowNanos)
+    {
+        bps = Math.Max(options.MinCapacityBps, bps);
+        MeasuredBps = bps;
+        _estimate = bps <= _estimate ? bps : Math.Min(_estimate + 0.5 * (bps - _estimate), _estimate * MaxRisePerMeasurement);
+        _measuredAt = nowNanos;
+    }
+
+    /// <summary>The lowest over [from, to] of the tick samples ending in it (the newest before it if none does).</summary>
+    static double Min(TimedRing<double> ring, long from, long to)
+    {
+        double min = double.MaxValue;
+        double fallback = 0;
+        for (int age = 0; age < ring.Count; age++)
+        {
+            long t = ring.TimeAt(age);
+            if (t > to)
+                continue;
+            if (t <= from)
+            {
+                fallback = ring.ValueAt(age);
+                break;
+            }
+            min = Math.Min(min, ring.ValueAt(age));
+        }
+        return min == double.MaxValue ? fallback : min;
+    }
+
+    /// <summary>The mean over [from, to] of the tick samples ending in it (the newest before it if none does).</summary>
+    static double Mean(TimedRing<double> ring, long from, long to)
+    {
+        double sum = 0;
+        int count = 0;
+        double fallback = 0;
+        for (int age = 0; age < ring.Count; age++)
+        {
+            long t = ring.TimeAt(age);
+            if (t > to)
+                continue;
+            if (t <= from)
+            {
+                if (count == 0)
+                    fallback = ring.ValueAt(age);
+                break;
+            }
+            sum += ring.ValueAt(age);
+            count++;
+        }
+        return count > 0 ? sum / count : fallback;
+    }
+}

@@ -1,0 +1,91 @@
+namespace Ristbond.Bonding;
+
+/// <summary>
+/// Stage 3: what each link is planned to carry, and so its share of the stream. A link in rotation may carry its
+/// capacity estimate less the headroom (the estimate runs that far ahead: it is the probe), times the health its
+/// weight follows, times its configured preference; the lowest-RTT link keeps a reserve for the retransmissions
+/// that all come to it. A link with a queue past the target is planned lower until it drains; a probing link gets
+/// a trial share; a degraded one wins no share back while a live link can carry it. Pure: no I/O, no clock.
+/// </summary>
+public sealed class SharePlanner(BondingOptions options)
+{
+    /// <summary>
+    /// What a link can be counted on to carry now, bits/s: capacity less headroom and the retransmission reserve,
+    /// times health. This is what the recommendation sums (<paramref name="health"/> the link's own now, or the
+    /// slower-rising one its share follows).
+    /// </summary>
+    public double Carries(LinkTracker link, LinkTracker? nackLink, int linkCount, bool deadLinkBurst, double health)
+    {
+        double capacity = link.Capacity.EstimateBps;
+        return Math.Max(0, capacity * (1 - options.Headroom) - Reserve(link, nackLink, linkCount, capacity, deadLinkBurst)) * health;
+    }
+
+    /// <summary>The shares to plan, one per link in <paramref name="links"/> order: null for a copy link (weight 0), 0 for one out of rotation.</summary>
+    public void Plan(IReadOnlyList<LinkTracker> links, ReadOnlySpan<double> preferences, LinkTracker? nackLink, bool deadLinkBurst,
+        WeightPlanner weights, Span<double?> shares)
+    {
+        Span<double> raw = stackalloc double[Math.Min(links.Count, 64)];
+        if (raw.Length < links.Count)
+            raw = new double[links.Count];
+        double total = 0;
+        for (int i = 0; i < links.Count; i++)
+        {
+            LinkTracker link = links[i];
+            // A floor under health keeps the split proportional when every link is sick at once: all at weight 1 would
+            // give a dead link, also at 1, an equal part of the stream.
+            double merit = options.Adaptive
+                ? Math.Max(options.MinCapacityBps, Carries(link, nackLink, links.Count, deadLinkBurst, Math.Max(0.02, link.WeightHealth))) * DrainFactor(link)
+                : 1;
+            raw[i] = link.State.CarriesTraffic() && preferences[i] > 0 ? merit * preferences[i] : 0;
+            total += raw[i];
+        }
+        bool anyLive = false;
+        foreach (LinkTracker link in links)
+            anyLive |= link.State == LinkState.Live;
+        for (int i = 0; i < links.Count; i++)
+        {
+            LinkTracker link = links[i];
+            if (preferences[i] == 0)
+            {
+                shares[i] = null;
+                continue;
+            }
+            double share = total > 0 ? raw[i] / total : 0;
+            if (options.Adaptive && link.State == LinkState.Probing)
+                share = Math.Min(share, options.ProbingShare);
+            // A degraded link does not win share back until it has recovered (live again), nor does one whose health
+            // has come back while its weight still waits out its dip: on a marginal link either would reverse its
+            // weight every time its health bounces, or whenever another link's estimate moves. Unless no live link is
+            // left to carry the rest.
+            bool held = link.State == LinkState.Degraded || link.WeightHealth < link.Health - 0.05;
+            if (options.Adaptive && held && anyLive)
+                share = Math.Min(share, (double)weights.WeightOf(link.Name) / options.WeightScale);
+            shares[i] = share;
+        }
+    }
+
+    /// <summary>
+    /// 1 while the link's queue is under the target; down by <see cref="BondingOptions.DrainPer100Ms"/> per 100 ms past
+    /// it, to half at most: the estimate already says what the link carries, and sending a little under that empties
+    /// a standing queue in under a second, before its packets come too late for the receiver's reorder window.
+    /// </summary>
+    public double DrainFactor(LinkTracker link)
+    {
+        double excess = link.Rtt.QueueDelayMs - options.QueueTargetMs;
+        return excess <= 0 ? 1 : Math.Max(0.5, 1 - options.DrainPer100Ms * excess / 100);
+    }
+
+    /// <summary>
+    /// Kept on the NACK link for retransmissions: the larger of <see cref="BondingOptions.RetransmitReserve"/> of it and
+    /// twice what it retransmits now, at most half of it (a burst of another link's retransmissions must not take the
+    /// NACK link out of the split, or its part lands on the others all at once), except while the retransmissions are
+    /// a dead link's, a burst that is over rather than a trend (room for those is kept in the bitrate instead).
+    /// </summary>
+    double Reserve(LinkTracker link, LinkTracker? nackLink, int linkCount, double capacity, bool deadLinkBurst)
+    {
+        if (link != nackLink || linkCount < 2)
+            return 0;
+        double reserve = options.RetransmitReserve * capacity;
+        return deadLinkBurst ? reserve : Math.Min(0.5 * capacity, Math.Max(reserve, 2 * link.RetransmitRateBps));
+    }
+}
