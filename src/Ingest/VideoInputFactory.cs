@@ -127,6 +127,8 @@ static class VideoInputFactory
     {
         InitialBitrate = video.InitialBitrateBps,
         MaximumBitrate = video.MaxBitrateBps,
+        LatencyBudgetMilliseconds = video.LatencyBudgetMilliseconds,
+        IntraRefresh = video.IntraRefresh,
         // Only for a device named by path: auto must never land on vicodec's test codec.
         AllowFwht = video.AllowFwht && video.Encoder.Kind == VideoEncoderKind.V4l2,
     };

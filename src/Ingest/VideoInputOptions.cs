@@ -18,6 +18,16 @@ public sealed record VideoInputOptions
     /// <summary>The highest the control loop may set (fixes the stream's level).</summary>
     public long MaxBitrateBps { get; init; } = 20_000_000;
     /// <summary>
+    /// The latency budget the encoder's VBV is sized to (bitrate x budget), the same budget the pacer holds the
+    /// stream to; see <see cref="VideoEncoderSettings.LatencyBudgetMilliseconds"/>. Default 200 ms.
+    /// </summary>
+    public int LatencyBudgetMilliseconds { get; init; } = X265EncoderOptions.DefaultLatencyBudgetMilliseconds;
+    /// <summary>
+    /// Periodic intra refresh instead of periodic IDR keyframes where the encoder offers it (default on); see
+    /// <see cref="VideoEncoderSettings.IntraRefresh"/>.
+    /// </summary>
+    public bool IntraRefresh { get; init; } = true;
+    /// <summary>
     /// A V4L2 encoder named in <see cref="Encoder"/> may produce vicodec's FWHT, sent as private data (send
     /// <c>--allow-fwht</c>: a test of the encoder path on the emulated board; no standard receiver decodes it).
     /// </summary>

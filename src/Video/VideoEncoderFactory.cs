@@ -59,8 +59,25 @@ public sealed record VideoEncoderSettings
     /// <summary>The highest bitrate the encoder will be set to; it fixes the stream's declared level.</summary>
     public required long MaximumBitrate { get; init; }
 
-    /// <summary>Seconds between IDR pictures: how long a receiver that joins waits for a picture.</summary>
+    /// <summary>
+    /// Seconds between IDR pictures, or the intra-refresh period with <see cref="IntraRefresh"/>: how long a receiver
+    /// that joins waits for a clean picture.
+    /// </summary>
     public double KeyframeIntervalSeconds { get; init; } = 2.0;
+
+    /// <summary>
+    /// How long the stream may take to leave at its own bitrate (the pacer's latency budget): the encoder's VBV buffer
+    /// (x265 vbv-bufsize, a V4L2 encoder's VBV/CPB size) is bitrate x budget, kept proportional on every bitrate
+    /// change, so no burst the encoder makes holds a pacer at that bitrate longer than this. Default 200 ms.
+    /// </summary>
+    public int LatencyBudgetMilliseconds { get; init; } = X265EncoderOptions.DefaultLatencyBudgetMilliseconds;
+
+    /// <summary>
+    /// Periodic intra refresh instead of periodic IDR pictures where the encoder offers it (x265 always; a V4L2
+    /// encoder with an intra-refresh control), so no frame is a keyframe-sized burst. Default on; where the device
+    /// has no such control it falls back to periodic IDRs and the start-up line says so.
+    /// </summary>
+    public bool IntraRefresh { get; init; } = true;
 
     /// <summary>
     /// A V4L2 encoder named by path may produce vicodec's FWHT when it produces neither HEVC nor H.264 (send
@@ -140,6 +157,8 @@ public static class VideoEncoderFactory
             Codecs = settings.AllowFwht ? CarriedCodecsWithFwht : CarriedCodecs,
             InitialBitrate = Math.Max(1, Math.Min(settings.InitialBitrate, settings.MaximumBitrate)),
             KeyframeIntervalSeconds = settings.KeyframeIntervalSeconds,
+            LatencyBudgetMilliseconds = settings.LatencyBudgetMilliseconds,
+            IntraRefresh = settings.IntraRefresh,
             ImportDmabuf = importDmabuf,
         });
     }
@@ -153,18 +172,27 @@ public static class VideoEncoderFactory
         _ => encoder.GetType().Name,
     };
 
-    /// <summary>The opened encoder for the one log line at start: its device, codec and how bitrate changes reach it.</summary>
+    /// <summary>
+    /// The opened encoder for the one log line at start: its device, codec, how bitrate changes reach it, how its
+    /// bursts are bounded (VBV) and whether it refreshes by intra refresh or by periodic IDRs (and why).
+    /// </summary>
     public static string Describe(IVideoEncoder encoder) => encoder switch
     {
         V4l2Encoder v4l2 => DescribeV4l2(v4l2, "frames copied"),
         DmabufImportEncoder imported => DescribeV4l2(imported.Encoder, "DMABUF import"),
-        X265Encoder => "x265 (software)",
+        X265Encoder x265 => DescribeX265(x265),
         _ => NameOf(encoder),
     };
 
+    static string DescribeX265(X265Encoder encoder) =>
+        $"x265 (software, bitrate live by reconfigure, VBV {encoder.LatencyBudgetMilliseconds} ms of the bitrate, " +
+        (encoder.IntraRefresh
+            ? $"intra refresh every {encoder.RefreshPeriodFrames} frames, parameter sets in every access unit)"
+            : $"IDR every {encoder.RefreshPeriodFrames} frames)");
+
     static string DescribeV4l2(V4l2Encoder encoder, string frames) =>
         $"{NameOf(encoder)} ({encoder.Info.Driver} '{encoder.Info.Card}', {encoder.Codec.ToString().ToUpperInvariant()}, " +
-        $"bitrate control {encoder.BitrateControl}, {frames})";
+        $"bitrate control {encoder.BitrateControl}, {encoder.DescribeRateShaping()}, {frames})";
 
     static X265Encoder OpenX265(VideoFormat format, VideoEncoderSettings settings)
     {
@@ -174,6 +202,8 @@ public static class VideoEncoderFactory
             InitialBitrate = Math.Clamp(settings.InitialBitrate, X265Encoder.MinimumBitrate, maximum),
             MaximumBitrate = maximum,
             KeyframeIntervalSeconds = settings.KeyframeIntervalSeconds,
+            LatencyBudgetMilliseconds = settings.LatencyBudgetMilliseconds,
+            IntraRefresh = settings.IntraRefresh,
         };
         return new X265Encoder(format, options);
     }

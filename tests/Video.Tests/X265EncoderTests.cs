@@ -132,6 +132,6 @@ public sealed class X265EncoderTests : IDisposable
         encoder.SetBitrate(1);
         Assert.Equal(X265Encoder.MinimumBitrate, encoder.TargetBitrate);
         Assert.Throws<ArgumentException>(() => new X265Encoder(Small(), new X265EncoderOptions { Preset = "veryslow" }));
-        Assert.Throws<ArgumentException>(() => new X265Encoder(Small(), new X265EncoderOptions { VbvBufferSeconds = 2 }));
+        Assert.Throws<ArgumentException>(() => new X265Encoder(Small(), new X265EncoderOptions { LatencyBudgetMilliseconds = 5000 }));
     }
 }

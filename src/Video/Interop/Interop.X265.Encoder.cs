@@ -37,6 +37,11 @@ internal static partial class Interop
         internal static partial int x265_encoder_encode(
             X265EncoderHandle encoder, x265_nal** nals, uint* nalCount, x265_picture* pictureIn, x265_picture* pictureOut);
 
+        // Copies rate-control fields of `param` into the running encoder; 0 on success, < 0 if x265 rejects them. What
+        // it takes, and when the new rate is used, is explained in X265Encoder.Reconfigure.cs.
+        [LibraryImport(Libraries.X265, EntryPoint = "x265_encoder_reconfig")]
+        internal static partial int x265_encoder_reconfig(X265EncoderHandle encoder, X265ParamHandle param);
+
         [LibraryImport(Libraries.X265, EntryPoint = "x265_encoder_close")]
         internal static partial void x265_encoder_close(IntPtr encoder);
     }

@@ -41,9 +41,11 @@ public sealed partial class V4l2Encoder
     void ConfigureControls()
     {
         int gop = (int)Math.Max(1, Math.Round(Format.FramesPerSecond * _options.KeyframeIntervalSeconds));
+        bool refreshing = ConfigureIntraRefresh(gop);
         if (_controls.TryGet(V4L2_CID_MPEG_VIDEO_GOP_SIZE, out ControlRange gopRange))
         {
-            GopSize = gopRange.Clamp(gop);
+            // With intra refresh the periodic IDR is what it replaces: as rare as the device allows.
+            GopSize = refreshing ? gopRange.Maximum : gopRange.Clamp(gop);
             _controls.Set(V4L2_CID_MPEG_VIDEO_GOP_SIZE, GopSize);
         }
         _controls.SetIfPresent(V4L2_CID_MPEG_VIDEO_B_FRAMES, 0);
@@ -53,8 +55,9 @@ public sealed partial class V4l2Encoder
 
         if (_controls.Has(V4L2_CID_MPEG_VIDEO_BITRATE))
         {
-            _controls.SetIfPresent(V4L2_CID_MPEG_VIDEO_BITRATE_MODE, V4L2_MPEG_VIDEO_BITRATE_MODE_CBR);
+            ChooseBitrateMode();
             _controls.Set(V4L2_CID_MPEG_VIDEO_BITRATE, _appliedBitrate);
+            ShapeRate(_appliedBitrate);
             BitrateControl = _options.BitrateByRestart ? BitrateControlKind.Restart : BitrateControlKind.Live;
         }
         else if (FindQpControls(out _iQp, out _pQp))
@@ -119,7 +122,10 @@ public sealed partial class V4l2Encoder
         switch (BitrateControl)
         {
             case BitrateControlKind.Live:
+                // Before and after: a peak below the bitrate may be refused, so a rise needs it raised first, a drop after.
+                ShapeRate(target);
                 int errno = _controls.TrySet(V4L2_CID_MPEG_VIDEO_BITRATE, target);
+                ShapeRate(target);
                 if (errno is Interop.Libc.EBUSY or Interop.Libc.EINVAL)
                 {
                     // The driver takes the bitrate only between sequences: from now on every change restarts.
@@ -156,7 +162,11 @@ public sealed partial class V4l2Encoder
         _coded.StreamOff();
         _raw.StreamOff();
         if (BitrateControl == BitrateControlKind.Restart)
+        {
+            ShapeRate(_appliedBitrate);
             _controls.Set(V4L2_CID_MPEG_VIDEO_BITRATE, _appliedBitrate);
+            ShapeRate(_appliedBitrate);
+        }
         StartStreaming();
         Restarts++;
     }

@@ -186,6 +186,7 @@ public sealed partial class V4l2Encoder
         long frame = coded.TimestampNanos / 1000;
         bool keyframe = (coded.Flags & V4L2_BUF_FLAG_KEYFRAME) != 0 || (Codec == V4l2Codec.Fwht && FwhtHeader.IsIntraFrame(data));
         OnCodedFrame(data.Length);
+        data = CompleteParameterSets(data);
         long pts = Format.FrameTime90kHz(frame);
         return new EncodedAccessUnit(data, pts, pts, _captureNanos[frame % CaptureRingSize], keyframe);
     }

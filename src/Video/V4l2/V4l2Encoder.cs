@@ -11,7 +11,8 @@ namespace Ristbond.Video.V4l2;
 /// the driver refuses it while streaming, or through a QP chosen from measured frame sizes where there is no
 /// bitrate control (<see cref="BitrateControl"/>). One thread encodes; <see cref="SetBitrate"/> and
 /// <see cref="ForceKeyframe"/> may come from any other. Setup is in this file, the frame path in
-/// V4l2Encoder.Streaming.cs, bitrate and keyframes in V4l2Encoder.Control.cs.
+/// V4l2Encoder.Streaming.cs, bitrate and keyframes in V4l2Encoder.Control.cs, VBV, peak and intra refresh in
+/// V4l2Encoder.RateShaping.cs.
 /// </summary>
 public sealed partial class V4l2Encoder : IVideoEncoder
 {
@@ -20,6 +21,9 @@ public sealed partial class V4l2Encoder : IVideoEncoder
         V4L2_CID_MPEG_VIDEO_BITRATE, V4L2_CID_MPEG_VIDEO_BITRATE_MODE, V4L2_CID_MPEG_VIDEO_GOP_SIZE,
         V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME, V4L2_CID_MPEG_VIDEO_HEADER_MODE, V4L2_CID_MPEG_VIDEO_PREPEND_SPSPPS_TO_IDR,
         V4L2_CID_MPEG_VIDEO_B_FRAMES,
+        V4L2_CID_MPEG_VIDEO_BITRATE_PEAK, V4L2_CID_MPEG_VIDEO_VBV_SIZE, V4L2_CID_MPEG_VIDEO_H264_CPB_SIZE,
+        V4L2_CID_MPEG_VIDEO_INTRA_REFRESH_PERIOD, V4L2_CID_MPEG_VIDEO_INTRA_REFRESH_PERIOD_TYPE,
+        V4L2_CID_MPEG_VIDEO_CYCLIC_INTRA_REFRESH_MB,
         V4L2_CID_FWHT_I_FRAME_QP, V4L2_CID_FWHT_P_FRAME_QP,
         V4L2_CID_MPEG_VIDEO_HEVC_I_FRAME_QP, V4L2_CID_MPEG_VIDEO_HEVC_P_FRAME_QP,
         V4L2_CID_MPEG_VIDEO_H264_I_FRAME_QP, V4L2_CID_MPEG_VIDEO_H264_P_FRAME_QP,

@@ -35,8 +35,23 @@ public sealed record V4l2EncoderOptions
     /// <summary>Bits per second at open; <see cref="IVideoEncoder.SetBitrate"/> changes it live.</summary>
     public long InitialBitrate { get; init; } = 2_000_000;
 
-    /// <summary>Seconds between keyframes (clamped to what the device's GOP control allows).</summary>
+    /// <summary>
+    /// Seconds between keyframes (clamped to what the device's GOP control allows), or the intra-refresh period when
+    /// <see cref="IntraRefresh"/> is on and the device offers it.
+    /// </summary>
     public double KeyframeIntervalSeconds { get; init; } = 2.0;
+
+    /// <summary>
+    /// The VBV (V4L2_CID_MPEG_VIDEO_VBV_SIZE, H.264 CPB) as milliseconds of the bitrate, kept proportional on every
+    /// change where the device has the control; see <see cref="VideoEncoderSettings.LatencyBudgetMilliseconds"/>.
+    /// </summary>
+    public int LatencyBudgetMilliseconds { get; init; } = X265EncoderOptions.DefaultLatencyBudgetMilliseconds;
+
+    /// <summary>
+    /// Intra refresh over <see cref="KeyframeIntervalSeconds"/> where the device has V4L2_CID_MPEG_VIDEO_INTRA_REFRESH_PERIOD
+    /// or V4L2_CID_MPEG_VIDEO_CYCLIC_INTRA_REFRESH_MB; periodic IDRs where it has neither.
+    /// </summary>
+    public bool IntraRefresh { get; init; } = true;
 
     /// <summary>A new bitrate below this share of the one before forces a keyframe, so the drop shows at once.</summary>
     public double KeyframeOnDropBelow { get; init; } = 0.5;

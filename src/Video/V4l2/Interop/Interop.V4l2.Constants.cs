@@ -74,17 +74,25 @@ internal static partial class Interop
         internal const uint V4L2_CID_MPEG_VIDEO_GOP_SIZE = 0x009909cb;
         internal const uint V4L2_CID_MPEG_VIDEO_BITRATE_MODE = 0x009909ce;
         internal const uint V4L2_CID_MPEG_VIDEO_BITRATE = 0x009909cf;
+        internal const uint V4L2_CID_MPEG_VIDEO_BITRATE_PEAK = 0x009909d0;
+        internal const uint V4L2_CID_MPEG_VIDEO_CYCLIC_INTRA_REFRESH_MB = 0x009909d6;
         internal const uint V4L2_CID_MPEG_VIDEO_HEADER_MODE = 0x009909d8;
+        internal const uint V4L2_CID_MPEG_VIDEO_VBV_SIZE = 0x009909de;
         internal const uint V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME = 0x009909e5;
+        internal const uint V4L2_CID_MPEG_VIDEO_INTRA_REFRESH_PERIOD = 0x009909ec;
+        internal const uint V4L2_CID_MPEG_VIDEO_INTRA_REFRESH_PERIOD_TYPE = 0x009909ed;
         internal const uint V4L2_CID_FWHT_I_FRAME_QP = 0x00990a22;
         internal const uint V4L2_CID_FWHT_P_FRAME_QP = 0x00990a23;
         internal const uint V4L2_CID_MPEG_VIDEO_H264_I_FRAME_QP = 0x00990a5e;
         internal const uint V4L2_CID_MPEG_VIDEO_H264_P_FRAME_QP = 0x00990a5f;
+        internal const uint V4L2_CID_MPEG_VIDEO_H264_CPB_SIZE = 0x00990a64;
         internal const uint V4L2_CID_MPEG_VIDEO_HEVC_I_FRAME_QP = 0x00990b5a;
         internal const uint V4L2_CID_MPEG_VIDEO_HEVC_P_FRAME_QP = 0x00990b5b;
         internal const uint V4L2_CID_MPEG_VIDEO_PREPEND_SPSPPS_TO_IDR = 0x00990b84;
 
+        internal const int V4L2_MPEG_VIDEO_BITRATE_MODE_VBR = 0;
         internal const int V4L2_MPEG_VIDEO_BITRATE_MODE_CBR = 1;
+        internal const int V4L2_CID_MPEG_VIDEO_INTRA_REFRESH_PERIOD_TYPE_CYCLIC = 1;
         internal const int V4L2_MPEG_VIDEO_HEADER_MODE_JOINED_WITH_1ST_FRAME = 1;
     }
 }
