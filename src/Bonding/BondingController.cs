@@ -73,6 +73,7 @@ public sealed class BondingController
         Span<double> preferences = _links.Count <= 64 ? stackalloc double[_links.Count] : new double[_links.Count];
 
         // Stage 1: each link on its own.
+        bool burst = RecentlyDied(now);
         long retransmitted = 0;
         for (int i = 0; i < _links.Count; i++)
         {
@@ -83,7 +84,7 @@ public sealed class BondingController
                 if (name != link.Name)
                     continue;
                 retransmitted += observation.RetransmittedPackets - link.Last.RetransmittedPackets;
-                link.Estimate(observation, now, seconds, streamBps);
+                link.Estimate(observation, now, seconds, streamBps, burst);
                 preferences[i] = observation.Preference;
             }
         }
@@ -111,11 +112,11 @@ public sealed class BondingController
         LinkTracker? nackLink = NackLink();
         bool deadLinkBurst = RecentlyDied(now); // including a link found dead just now
         bool weightsChanged = PlanWeights(preferences, transitions, nackLink, deadLinkBurst);
-        double usable = UsableCapacity(nackLink, deadLinkBurst, now);
+        double usable = UsableCapacity(preferences, nackLink, deadLinkBurst, now);
         // Room for the dead link's retransmissions: what it lost in its silence comes back as NACKs, all on the NACK
         // link, within the receiver's buffer; without it a retransmission storm on the NACK link made packets late.
         if (deadLinkBurst)
-            usable *= 1 - _options.DeadLinkBurstAllowance;
+            usable *= 1 - Math.Min(_options.DeadLinkBurstAllowanceMax, _options.DeadLinkBurstShare * DeadLinksShare(now));
         // With no link in rotation there is nothing to measure, and while the first links connect and probe one by one
         // the first alone would look like all there is: the recommendation holds meanwhile.
         _startedAt = Math.Min(_startedAt, now);
@@ -123,7 +124,7 @@ public sealed class BondingController
             && _links.Any(l => l.State is LinkState.Connecting or LinkState.Probing);
         bool anyInRotation = _links.Any(l => l.State.CarriesTraffic());
         BondingEvent? announced = _options.Adaptive && (usable > 0 || anyInRotation) && !starting
-            ? _rate.Update(usable, _aggregateLoss, now, seconds) : null;
+            ? _rate.Update(usable, now, seconds) : null;
         return new BondingDecision
         {
             Links = [.. _links.Select(Describe)],
@@ -134,6 +135,18 @@ public sealed class BondingController
             WeightsChanged = weightsChanged,
             Transitions = transitions,
         };
+    }
+
+    /// <summary>The share of the stream the links that died lately carried when they died.</summary>
+    double DeadLinksShare(long now)
+    {
+        double share = 0;
+        foreach (LinkTracker link in _links)
+        {
+            if (link.DiedAtNanos != long.MinValue && now - link.DiedAtNanos < _options.DeadLinkRetransmitNanos)
+                share += link.ShareAtDeath;
+        }
+        return share;
     }
 
     bool RecentlyDied(long now)
@@ -222,30 +235,32 @@ public sealed class BondingController
     }
 
     /// <summary>
-    /// The stream rate the links can carry with the weights as planned: the sum of what each carries, and no link
-    /// sent more than it carries at its share (a preference can give a link more than its part of the capacity).
-    /// A link still connecting counts at its prior for a grace period, so start-up is not a loss of capacity.
+    /// The stream rate the links can carry as planned: the sum of what each carries, unless a preference (the URL's
+    /// <c>weight=</c>) gives a link more than its part, when that link bounds the stream: with shares in proportion
+    /// to carries × preference, a link carries its share at a stream of Σ(carries × preference) ÷ its preference.
+    /// (The shares as librist has them now would count a link's drain, which only moves its part to the others for a
+    /// moment, as a loss of capacity.) A link still connecting counts at its prior for a grace period, so start-up
+    /// is not a loss of capacity.
     /// </summary>
-    double UsableCapacity(LinkTracker? nackLink, bool deadLinkBurst, long now)
+    double UsableCapacity(ReadOnlySpan<double> preferences, LinkTracker? nackLink, bool deadLinkBurst, long now)
     {
-        double bound = double.MaxValue;
-        double total = 0;
-        foreach (LinkTracker link in _links)
+        double total = 0, weighted = 0, highestPreference = 0;
+        for (int i = 0; i < _links.Count; i++)
         {
+            LinkTracker link = _links[i];
             if (link.State == LinkState.Connecting && now - link.AddedNanos < _options.ConnectGraceNanos)
             {
                 total += link.Capacity.EstimateBps * (1 - _options.Headroom);
                 continue;
             }
-            if (!link.State.CarriesTraffic())
+            if (!link.State.CarriesTraffic() || preferences[i] <= 0)
                 continue;
             double carries = _shares.Carries(link, nackLink, _links.Count, deadLinkBurst, link.WeightHealth);
             total += carries;
-            // A link being shed (a share of a few percent) bounds nothing: its part is going elsewhere.
-            if (link.Share >= 0.05 && link.Share < 1)
-                bound = Math.Min(bound, carries / link.Share);
+            weighted += carries * preferences[i];
+            highestPreference = Math.Max(highestPreference, preferences[i]);
         }
-        return total == 0 ? 0 : Math.Min(bound, total);
+        return highestPreference > 0 ? Math.Min(total, weighted / highestPreference) : total;
     }
 
     /// <summary>

@@ -54,10 +54,11 @@ public sealed record BondingOptions
     /// </summary>
     public long MeasureWindowNanos { get; init; } = 500 * Ms;
     /// <summary>
-    /// How long a standing queue that we are not feeding (a step in path delay: a handover, a route change) is taken
-    /// for a queue before the base RTT is re-learned from it.
+    /// How long a queue that stands still, neither building nor draining while the plan sends less to drain it, is
+    /// taken for a queue before it is taken for a step in the path's delay (a handover, a route change) and the base
+    /// RTT re-learned from it.
     /// </summary>
-    public long RebaseAfterNanos { get; init; } = 2 * S;
+    public long RebaseAfterNanos { get; init; } = 1 * S;
 
     /// <summary>Capacity assumed for a link before anything is known about it (no modem prior, no start bitrate).</summary>
     public double InitialCapacityBps { get; init; } = 1_000_000;
@@ -95,7 +96,7 @@ public sealed record BondingOptions
     /// trip after the loss, and where they belong a keepalive window later: longer and a link that began to lose 5%
     /// kept its share past a second; shorter and counting noise moves shares.
     /// </summary>
-    public long LossTimeConstantNanos { get; init; } = 250 * Ms;
+    public long LossTimeConstantNanos { get; init; } = 150 * Ms;
 
     // --- Stage 2: judge the links against each other -------------------------------------------------------
 
@@ -106,11 +107,11 @@ public sealed record BondingOptions
     public double LossDeadband { get; init; } = 0.04;
     /// <summary>
     /// Loss at which health starts to fall off steeply, and at which it reaches 0. A link losing a percent or two of
-    /// what it carries is still worth its share (the receiver recovers it at the cost of as many retransmissions);
-    /// past that, loss is what a failing radio looks like, and a link losing 5% of its data keeps about half its share.
+    /// what it carries keeps most of its share (the receiver recovers it at the cost of as many retransmissions);
+    /// past that, loss is what a failing radio looks like, and a link losing 5% of its data keeps a third of its share.
     /// </summary>
-    public double LossSoft { get; init; } = 0.02;
-    public double LossLimit { get; init; } = 0.10;
+    public double LossSoft { get; init; } = 0.01;
+    public double LossLimit { get; init; } = 0.08;
     /// <summary>
     /// After a link is declared dead, the retransmissions of what it lost in its silence keep coming for about a
     /// receiver buffer: for this long they are the dead link's loss, not the other links' nor the stream's.
@@ -121,8 +122,13 @@ public sealed record BondingOptions
     public double RecoveredAbove { get; init; } = 0.75;
     public long DegradeAfterNanos { get; init; } = 300 * Ms;
     public long RecoverAfterNanos { get; init; } = 2 * S;
-    /// <summary>A fall of health from above <see cref="RecoveredAbove"/> to below this is a dip: it counts toward flap damping.</summary>
-    public double DipBelow { get; init; } = 0.7;
+    /// <summary>
+    /// A fall of health below this (from 0.1 above it or more) is a dip: it counts toward flap damping, and the share
+    /// follows the health back up only after <see cref="HealthRiseAfterDipNanos"/>. A link whose loss or delay costs
+    /// it a sixth of its share has dipped: a shallower threshold let such a link win its share back half a second
+    /// after each bad moment and lose it at the next.
+    /// </summary>
+    public double DipBelow { get; init; } = 0.85;
     /// <summary>Flap damping: each dip of health or death adds 1; the penalty halves every this long; at 3 or more (a dip every few seconds) the link is degraded and held there.</summary>
     public long FlapHalfLifeNanos { get; init; } = 15 * S;
     public double FlapHoldPenalty { get; init; } = 3;
@@ -148,11 +154,16 @@ public sealed record BondingOptions
     /// </summary>
     public double RetransmitReserve { get; init; } = 0.05;
     /// <summary>A link whose queue is past <see cref="QueueTargetMs"/> is planned down by this share per 100 ms of excess queue, so it drains in under a second; at most by half.</summary>
-    public double DrainPer100Ms { get; init; } = 0.25;
-    /// <summary>Part of the survivors' capacity kept free for a dead link's retransmissions while they come.</summary>
-    public double DeadLinkBurstAllowance { get; init; } = 0.25;
-    /// <summary>Retransmitted ÷ sent over all links above which the bitrate comes down, wherever the loss is.</summary>
-    public double AggregateLossLimit { get; init; } = 0.05;
+    public double DrainPer100Ms { get; init; } = 0.5;
+    /// <summary>
+    /// The survivors' capacity kept free for a dead link's retransmissions while they come, as a part of the share the
+    /// dead link carried: what it lost between falling silent and being found dead (about a third of a second of its
+    /// share) comes back within the receiver's buffer, after its reorder buffer, all on the NACK link. Three quarters
+    /// of that share spreads it over about half a second; at most <see cref="DeadLinkBurstAllowanceMax"/>.
+    /// </summary>
+    public double DeadLinkBurstShare { get; init; } = 0.75;
+    /// <summary>The most of the survivors' capacity kept for a dead link's retransmissions.</summary>
+    public double DeadLinkBurstAllowanceMax { get; init; } = 0.5;
     /// <summary>A link just added counts at its prior capacity this long while it connects, so start-up is not taken for congestion.</summary>
     public long ConnectGraceNanos { get; init; } = 2 * S;
     /// <summary>

@@ -9,11 +9,17 @@ public sealed class LinkTracker
 {
     /// <summary>librist's smoothed RTT starts at 0 and climbs for a few hundred ms: a new link's first samples would give a base far too low.</summary>
     const long RttSettleNanos = 700_000_000;
+    /// <summary>
+    /// A queue this long is ours and can lose: librist's smoothed RTT shows a fast-building queue late and short, so
+    /// by the time it reads this the real one is past the receiver's reorder window (spread + 100 ms) or a buffer.
+    /// </summary>
+    const double OwnLossQueueMs = 50;
     /// <summary>How long after a standing queue its loss can still come in: reorder buffer, NACK's trip, stats interval, tick, the loss filter.</summary>
     const long OwnLossLagNanos = 1_000_000_000;
 
     readonly BondingOptions _options;
     readonly RecentMinimum _recentHealth = new(64);
+    readonly RecentMinimum _recentDrain = new(64);
     LinkObservation _last;
     bool _hasLast;
     long _aliveSinceNanos = long.MaxValue / 2;
@@ -46,7 +52,8 @@ public sealed class LinkTracker
     public double SignalFactor { get; private set; } = 1;
 
     /// <summary>Takes one tick's readings. <paramref name="streamBps"/> is the stream's payload rate over the tick.</summary>
-    public void Estimate(in LinkObservation now, long nowNanos, double seconds, double streamBps)
+    /// <param name="deadLinkBurst">Another link died a moment ago: its part and its retransmissions land here at once.</param>
+    public void Estimate(in LinkObservation now, long nowNanos, double seconds, double streamBps, bool deadLinkBurst = false)
     {
         SignalFactor = now.SignalFactor <= 0 ? 1 : Math.Min(1, now.SignalFactor);
         if (!_hasLast)
@@ -67,7 +74,7 @@ public sealed class LinkTracker
                 Answers.Add(nowNanos, now.ReportNanos, now.ReceivedPackets, now.RttMs, now.KeepalivesPerSecond, reportSeconds, retransmitted > 0);
             _last = now; // no new report: _last stays, so the next delta spans both ticks
         }
-        Capacity.Update(SendRateBps, PlannedShare * streamBps + RetransmitRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, Answers.Deficit(Answers.Peak));
+        Capacity.Update(SendRateBps, PlannedShare * streamBps + RetransmitRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, Answers.RecentRatio, deadLinkBurst);
     }
 
     void AddRttSamples(in LinkObservation now, long nowNanos)
@@ -93,8 +100,28 @@ public sealed class LinkTracker
     public double Health { get; private set; } = 1;
     /// <summary>The health the share uses: the worst of the last moments (longer after a dip), so a fall cuts the share at once and a recovery must last.</summary>
     public double WeightHealth { get; private set; } = 1;
+    /// <summary>The drain factor the share uses (see <see cref="DrainFactor"/>), held down like <see cref="WeightHealth"/>.</summary>
+    public double WeightDrain { get; private set; } = 1;
+
+    /// <summary>
+    /// 1 while the queue is under the target; down by <see cref="BondingOptions.DrainPer100Ms"/> per 100 ms past it, to a
+    /// quarter at most: the estimate says what the link carries, and sending under that empties a standing queue
+    /// before its packets come too late for the receiver's reorder window (late, they are NACKed, and their
+    /// retransmissions, all on the NACK link, overload that one in turn).
+    /// </summary>
+    public double DrainFactor()
+    {
+        double excess = Rtt.QueueDelayMs - _options.QueueTargetMs;
+        return excess <= 0 ? 1 : Math.Max(MinDrainFactor, 1 - _options.DrainPer100Ms * excess / 100);
+    }
+
+    /// <summary>The least a draining link is planned at, of what it carries: it must keep being measured.</summary>
+    const double MinDrainFactor = 0.25;
+
     /// <summary>When the link was last declared dead (<see cref="long.MinValue"/> if never).</summary>
     public long DiedAtNanos { get; private set; } = long.MinValue;
+    /// <summary>The share of the stream it carried then: what it lost in its silence comes back as retransmissions.</summary>
+    public double ShareAtDeath { get; private set; }
 
     /// <param name="expectedRatio">What a sound link answers (the links compared: <see cref="BondingController"/>).</param>
     /// <param name="commonLoss">The attributed loss every link shows alike: nobody's.</param>
@@ -109,10 +136,11 @@ public sealed class LinkTracker
             if (State == LinkState.Degraded)
                 Loss = Math.Max(Loss, Answers.Deficit(expectedRatio) - deadband);
         }
-        // Loss that comes with a long queue is our overload (tail drop, packets late for the receiver's reorder window,
-        // which receivers set to the links' spread + 100 ms): the capacity the queue measured corrects it, and counted
-        // again in health it would take the link's share for seconds as well. Loss on a link without one is the link's.
-        if (Rtt.QueueDelayMs >= _options.QueueOverloadMs / 2)
+        // Loss that comes with a long queue is our overload (tail drop, packets late for the receiver's reorder window):
+        // the capacity the queue measured corrects it, and counted again in health it would take the link's share for
+        // seconds as well. Loss on a link without one is the link's.
+        // Ours: fed by what we sent (seen building), not a step in the path's delay, which loses nothing by itself.
+        if (Rtt.QueueDelayMs >= OwnLossQueueMs && nowNanos - Capacity.FedQueueAtNanos < OwnLossLagNanos)
             _queueHighAtNanos = nowNanos;
         bool ownLoss = nowNanos - _queueHighAtNanos < OwnLossLagNanos;
         double previous = Health;
@@ -124,12 +152,20 @@ public sealed class LinkTracker
         long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2
             : States.FlapPenalty >= 0.5 ? _options.HealthRiseAfterDipNanos : _options.HealthRiseDelayNanos;
         WeightHealth = Math.Min(sustained, _recentHealth.Minimum(nowNanos - window));
+        // The drain of a queue past the target (stage 3) follows the same rule: down at once, up once it has held. A
+        // link whose delay jumps and falls back every second (a marginal radio) would otherwise have its share cut and
+        // restored every second.
+        _recentDrain.Add(DrainFactor(), nowNanos);
+        WeightDrain = Math.Min(DrainFactor(), _recentDrain.Minimum(nowNanos - window));
 
         LinkState before = State;
         if (!States.Update(nowNanos, _last.LastRtcpNanos, anotherLinkDied && before != LinkState.Dead ? 1 : sustained, Rtt.QueueDelayMs))
             return false;
         if (State == LinkState.Dead)
+        {
             DiedAtNanos = nowNanos;
+            ShareAtDeath = Share;
+        }
         if (State == LinkState.Probing)
         {
             _aliveSinceNanos = nowNanos;

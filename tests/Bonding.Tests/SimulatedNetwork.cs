@@ -31,6 +31,9 @@ public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
     readonly Queue<long> _paced = new(); // arrival times of datagrams waiting in the pacer
     readonly List<Retransmission> _pendingRetransmissions = [];
     readonly Dictionary<long, long> _missing = []; // id → first send time, of data lost and not yet recovered
+    readonly Dictionary<long, int> _asked = []; // id → NACKs sent for it
+    /// <summary>A receiver asks for one packet this many times at most (librist's receivers give up too).</summary>
+    const int MaxNacks = 7;
     long _nextId;
     long _nextKeepalive;
     long _nextReport;
@@ -162,7 +165,10 @@ public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
     void IReceiver.Arrived(long id, long firstSentAt, bool retransmission, bool lost, bool late)
     {
         if (!lost && (!retransmission || _missing.Remove(id)))
+        {
             Delivered++;
+            _asked.Remove(id);
+        }
         if (lost && !retransmission)
             _missing[id] = firstSentAt;
         if (lost || (late && !retransmission))
@@ -173,11 +179,17 @@ public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
     /// <param name="again">A retransmission was lost too: the receiver asks again a round trip after it asked last.</param>
     void Nack(long id, long firstSentAt, bool again)
     {
+        int asked = _asked.GetValueOrDefault(id) + 1;
+        if (asked > MaxNacks)
+            return;
+        _asked[id] = asked;
         Nacked++;
         Link? nackLink = Links.Where(l => !l.Blackout && l.Weight > 1).OrderBy(l => l.CurrentRttMs).FirstOrDefault();
         if (nackLink is null)
             return;
-        nackLink.ReceivedPackets++; // the NACK is counted with the link's RTCP
+        // librist's receiver asks for up to 16 sequence numbers in one NACK packet, counted with the link's RTCP.
+        if (Nacked % 8 == 1)
+            nackLink.ReceivedPackets++;
         // A gap is NACKed once the reorder buffer has waited for it; a second time a round trip (at least 20 ms) later.
         double waitMs = again ? Math.Max(20, nackLink.CurrentRttMs) : ReorderBufferMs;
         long due = Now + (long)((waitMs + nackLink.BaseRttMs / 2) * 1e6);
@@ -210,7 +222,10 @@ public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
         if (expired is null)
             return;
         foreach (long id in expired)
+        {
             _missing.Remove(id);
+            _asked.Remove(id);
+        }
         Lost += expired.Count;
     }
 

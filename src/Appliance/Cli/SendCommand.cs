@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Logging;
 using Ristbond.Appliance.Send;
 using Ristbond.Ingest;
+using Ristbond.Ingest.Pacing;
 using Ristbond.Modems;
 using Ristbond.Platform;
 using Ristbond.Rist;
@@ -97,6 +98,17 @@ public static class SendCommand
             Description = "Stop after this long",
             CustomParser = r => RistbondCli.ParseSeconds(r),
         };
+        var latencyBudget = new Option<int>("--latency-budget")
+        {
+            Description = "Milliseconds a datagram may wait in the stream pacer; the video encoder's VBV is sized to it (default 200)",
+            DefaultValueFactory = _ => new PacerOptions().LatencyBudgetMs,
+        };
+        var intraRefresh = new Option<string>("--intra-refresh")
+        {
+            Description = "on: periodic intra refresh instead of IDR keyframes where the encoder offers it (no keyframe bursts); off: an IDR every 2 s",
+            DefaultValueFactory = _ => "on",
+        };
+        intraRefresh.AcceptOnlyFromAmong("on", "off");
         var boardProfile = new Option<string?>("--board-profile") { Description = "Board profile (JSON): the LEDs and modem power lines that follow the links" };
         var flowId = new Option<uint>("--flow-id") { Description = "RIST flow id (even number; default: random)" };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Log more, librist's own messages too" };
@@ -104,7 +116,7 @@ public static class SendCommand
 
         var command = new Command("send", "Send one TS input as one RIST flow over several links")
         {
-            input, output, loop, bitrate, videoSize, fps, encoder, allowFwht, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
+            input, output, loop, bitrate, videoSize, fps, encoder, allowFwht, latencyBudget, intraRefresh, minBitrate, maxBitrate, staticWeights, bitrateCommand, bitrateUdp,
             statsJson, controlTrace, control, statusListen, statusTokenFile, table, connectTimeout, duration, flowId, modems, apn, apnUser, apnPasswordFile, simPinFile, reenableAfter,
             boardProfile, verbose, quiet,
         };
@@ -137,8 +149,10 @@ public static class SendCommand
                 outputs.RemoveAt(0);
             }
             (int rateNumerator, int rateDenominator) = VideoInputOptions.ParseFrameRate(result.GetValue(fps)!);
+            PacerOptions pacer = new PacerOptions { LatencyBudgetMs = result.GetValue(latencyBudget) }.Checked();
             var options = new SendOptions
             {
+                Pacer = pacer,
                 Video = new VideoInputOptions
                 {
                     Width = width,
@@ -147,6 +161,8 @@ public static class SendCommand
                     FrameRateDenominator = rateDenominator,
                     Encoder = VideoEncoderChoice.Parse(result.GetValue(encoder)!),
                     AllowFwht = result.GetValue(allowFwht),
+                    LatencyBudgetMilliseconds = pacer.LatencyBudgetMs,
+                    IntraRefresh = result.GetValue(intraRefresh) == "on",
                 },
                 Input = result.GetValue(input)!,
                 Outputs = outputs,

@@ -153,6 +153,8 @@ public sealed class ConfigReloader(string path, ConfigFile started, ILogger log)
         Check(next.FlowId != _started.FlowId, "flow_id");
         Check(next.LogLevel != _started.LogLevel, "log_level");
         Check(next.ConnectTimeout != _started.ConnectTimeout, "connect_timeout");
+        Check(next.Pacer != _started.Pacer, "latency_budget_ms");
+        Check(next.Video.IntraRefresh != _started.Video.IntraRefresh, "intra_refresh");
         return changed;
     }
 }

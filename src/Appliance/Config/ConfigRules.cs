@@ -52,6 +52,9 @@ public static class ConfigRules
         };
         if (config.FlowId is uint flow && flow % 2 != 0)
             problems.Add("$.flow_id", $"{flow} is odd; RIST flow ids are even");
+        int latencyBudget = config.LatencyBudgetMs ?? new Ingest.Pacing.PacerOptions().LatencyBudgetMs;
+        if (latencyBudget is < Ingest.Pacing.PacerOptions.MinLatencyBudgetMs or > Ingest.Pacing.PacerOptions.MaxLatencyBudgetMs)
+            problems.Add("$.latency_budget_ms", $"{latencyBudget} is outside {Ingest.Pacing.PacerOptions.MinLatencyBudgetMs}..{Ingest.Pacing.PacerOptions.MaxLatencyBudgetMs} ms");
 
         if (problems.Count > 0)
             return null;
@@ -77,6 +80,8 @@ public static class ConfigRules
             StatusTokenFile = tokenFile,
             BoardProfile = boardProfile,
             LogLevel = logLevel,
+            Pacer = new Ingest.Pacing.PacerOptions { LatencyBudgetMs = latencyBudget },
+            Video = new Ingest.VideoInputOptions { LatencyBudgetMilliseconds = latencyBudget, IntraRefresh = config.IntraRefresh ?? true },
         };
     }
 

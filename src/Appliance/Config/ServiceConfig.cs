@@ -32,6 +32,10 @@ public sealed record ServiceConfig
     public string? ConnectTimeout { get; init; }
     /// <summary>The RIST flow id (even); absent or 0: random.</summary>
     public uint? FlowId { get; init; }
+    /// <summary>Milliseconds a datagram may wait in the stream pacer; the encoder's VBV is sized to it (as <c>--latency-budget</c>).</summary>
+    public int? LatencyBudgetMs { get; init; }
+    /// <summary>Periodic intra refresh instead of IDR keyframes where the encoder offers it (as <c>--intra-refresh</c>; default true).</summary>
+    public bool? IntraRefresh { get; init; }
     /// <summary><c>debug</c>, <c>info</c> (default) or <c>warning</c>.</summary>
     public string? LogLevel { get; init; }
 }

@@ -3,8 +3,9 @@ namespace Ristbond.Bonding;
 /// <summary>
 /// One link's capacity, measured from its queue rather than from what we send (librist's send rate is our own rate).
 /// While a queue stands at the link's bottleneck the bottleneck is busy, and the queue grows or drains by the
-/// difference between what it is sent and what it carries: capacity = rate sent ÷ (1 + the queue's slope), whatever
-/// the rate, a burst or a lull. That is a measurement, taken while the link is pushed past its capacity or drains
+/// difference between what it is sent and what it carries. Its delay d(τ) for a packet sent at τ grows at r/C − 1,
+/// but it is seen when the packet's answer comes back, d later, so the slope seen is (r/C − 1)/(r/C) = 1 − C/r:
+/// capacity = rate sent × (1 − the slope seen), whatever the rate, a burst or a lull. That is a measurement, taken while the link is pushed past its capacity or drains
 /// after, and it replaces the estimate. Without a queue the link carried what it was sent: if that was about its
 /// estimate (filled), the estimate grows (the probe), slowly after a measurement and faster the longer no queue
 /// shows; if it was less (limited by the stream), nothing is learned and nothing is lowered.
@@ -17,18 +18,28 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     const double RttFilterLagMs = 70;
     /// <summary>Over how long the stream's rate on the link is compared with its estimate to tell filled from limited by the stream.</summary>
     const long FilledWindowNanos = 1_000_000_000;
+    /// <summary>How long after a queue was seen fed its fall is its drain.</summary>
+    const long FedQueueMemoryNanos = 2_000_000_000;
+    /// <summary>The control tick, for the first sample's span.</summary>
+    const long DefaultTickNanos = 100_000_000;
     /// <summary>The most one measurement raises the estimate by: a burst of retransmissions on the NACK link while its queue drains reads as a huge capacity.</summary>
     const double MaxRisePerMeasurement = 1.25;
+    /// <summary>The slope seen tends to 1 as the rate sent far exceeds the capacity: past this the link carries next to nothing.</summary>
+    const double MaxObservedSlope = 0.95;
     /// <summary>A span whose mean rate sent is more than this over its lowest tick is not steady enough to measure on.</summary>
     const double SteadyRatio = 1.3;
     /// <summary>The shortest busy span a capacity is read from: five of librist's 50 ms reports.</summary>
     const long MinMeasureSpanNanos = 250_000_000;
+    /// <summary>A queue growing faster than <see cref="RacingSlope"/> s/s over this span (three reports) is racing.</summary>
+    const long RacingSpanNanos = 150_000_000;
+    const double RacingSlope = 0.25;
 
     readonly TimedRing<double> _sent = new(64);
     readonly TimedRing<double> _offered = new(64);
     double _estimate = Math.Max(options.MinCapacityBps, initialBps);
     long _measuredAt = long.MinValue;
     long _standingSince = long.MinValue;
+    long _racedAt = long.MinValue / 2;
 
     public double EstimateBps => _estimate;
     /// <summary>The link's capacity has been measured at least once (a queue has shown): its slow start is over.</summary>
@@ -37,6 +48,8 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     public double MeasuredBps { get; private set; }
     /// <summary>This tick the link was filled and showed no queue: the estimate was probed up.</summary>
     public bool Probed { get; private set; }
+    /// <summary>When a queue was last seen building or racing on this link, or standing at its buffer's limit: one we fed.</summary>
+    public long FedQueueAtNanos { get; private set; } = long.MinValue / 2;
     /// <summary>The rate the queue of this tick answers for (sent a round trip and librist's smoothing ago).</summary>
     public double RateBps { get; private set; }
 
@@ -53,8 +66,12 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// <param name="sentBps">TS payload bits/s the link was sent over the last tick (its share of the stream and its retransmissions).</param>
     /// <param name="offeredBps">What the plan gave the link over the last tick, before librist's weights rounded it: whether the link was offered its estimate.</param>
     /// <param name="carriesTraffic">False while the link is out of rotation: nothing is learned then.</param>
-    /// <param name="roundTripLoss">The link's keepalive answer deficit: what a tail-dropping link loses of what it is sent.</param>
-    public void Update(double sentBps, double offeredBps, RttTracker rtt, bool carriesTraffic, long nowNanos, double seconds, double roundTripLoss)
+    /// <param name="recentAnswerRatio">Answers per keepalive over the last reports (<see cref="AnswerMeter.RecentRatio"/>): of an overloaded link, about what it carries of what it is sent.</param>
+    /// <param name="deadLinkBurst">
+    /// Another link died a moment ago: what it lost comes back as a burst of retransmissions and its part lands here at
+    /// once. A queue now is that burst passing, not the link carrying less; only a tail-dropping one is acted on.
+    /// </param>
+    public void Update(double sentBps, double offeredBps, RttTracker rtt, bool carriesTraffic, long nowNanos, double seconds, double recentAnswerRatio, bool deadLinkBurst = false)
     {
         _sent.Add(nowNanos, sentBps);
         _offered.Add(nowNanos, Math.Max(offeredBps, sentBps));
@@ -71,6 +88,22 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         // Tail-dropping or about to: whatever the span, the link carries what it is sent less what it drops.
         bool overloaded = queue >= options.QueueOverloadMs;
         long span = Math.Min(options.MeasureWindowNanos, rtt.BusySpanNanos(nowNanos, present));
+        // A queue racing up (a link whose capacity just fell far under its share) is unmistakable within a couple of
+        // reports, and waiting for the usual span would let it pass the buffer's limit first. Its answers say what it
+        // carries sooner than its thinning RTT samples: they come back at what it carries of what it is sent.
+        double recentSlope = rtt.QueueSlope(nowNanos, RacingSpanNanos);
+        if (deadLinkBurst && !overloaded)
+            return;
+        if (rtt.Growing && queue >= options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos)
+        {
+            double sent = RateBps = Mean(_sent, nowNanos - lag - RacingSpanNanos, nowNanos - lag);
+            double seen = 1 - Math.Min(recentSlope, MaxObservedSlope);
+            if (recentAnswerRatio > 0)
+                seen = Math.Min(seen, recentAnswerRatio);
+            Measured(sent * seen, nowNanos);
+            _racedAt = FedQueueAtNanos = nowNanos; // its effect shows a round trip and a span later: until then the queue still races
+            return;
+        }
         if (overloaded)
             span = Math.Max(span, MinMeasureSpanNanos);
         double rate = RateBps = Mean(_sent, nowNanos - lag - Math.Max(span, options.MeasureWindowNanos / 2), nowNanos - lag);
@@ -86,19 +119,32 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             double slope = rtt.QueueSlope(nowNanos, span);
             rate = RateBps = Mean(_sent, nowNanos - lag - span, nowNanos - lag);
             bool steady = Min(_sent, nowNanos - lag - span, nowNanos - lag) >= rate / SteadyRatio;
-            bool building = slope > SlopeNoise;
-            bool draining = slope < -SlopeNoise;
-            if (steady && (building || draining || filled || overloaded))
+            // Building means growing all along: a queue fed faster than it drains grows steadily, while a step in
+            // the path's delay (a handover) comes through librist's smoothing as a rise that slows sample by sample.
+            bool building = slope > SlopeNoise && rtt.Rising && rtt.QueueSlope(nowNanos, span / 2) >= slope / 2;
+            // Draining is measured only for a queue we fed: the fall after a step in the path's delay drains nothing.
+            bool draining = slope < -SlopeNoise && nowNanos - FedQueueAtNanos < FedQueueMemoryNanos;
+            if (building || overloaded)
+                FedQueueAtNanos = nowNanos;
+            if (steady && (building || draining || overloaded))
             {
-                double carried = overloaded ? rate * (1 - Math.Clamp(roundTripLoss, 0, 0.5)) : rate;
-                Measured(carried / (1 + slope), nowNanos);
+                // Overloaded, the answers say the same sooner (less what its tail drops).
+                double seen = 1 - Math.Min(slope, MaxObservedSlope);
+                if (overloaded && recentAnswerRatio > 0)
+                    seen = Math.Min(seen, recentAnswerRatio);
+                // Right after a racing queue was cut, the span still holds the rates from before the cut: it may only
+                // confirm or lower what the answers said.
+                bool afterRace = nowNanos - _racedAt <= lag + options.MeasureWindowNanos;
+                if (!afterRace || rate * seen < _estimate)
+                    Measured(rate * seen, nowNanos);
                 _standingSince = long.MinValue;
                 return;
             }
-            if (overloaded)
+            if (overloaded || building || draining)
                 return; // the cut is under way: the next steady span measures what it left
-            // A queue that stands while the link is not filled is no queue of ours: a step in the path's delay,
-            // re-learned as the base once it has stood a while.
+            // A queue that stands still is either the link carrying exactly what it is sent, or no queue at all but a
+            // step in the path's delay. A real one drains once the plan sends less (the planner does, past the
+            // target), and is measured then; one that stays put a while is the path's delay, learned as the new base.
             if (_standingSince == long.MinValue)
                 _standingSince = nowNanos;
             else if (nowNanos - _standingSince >= options.RebaseAfterNanos)
@@ -131,46 +177,37 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         _measuredAt = nowNanos;
     }
 
-    /// <summary>The lowest over [from, to] of the tick samples ending in it (the newest before it if none does).</summary>
-    static double Min(TimedRing<double> ring, long from, long to)
-    {
-        double min = double.MaxValue;
-        double fallback = 0;
-        for (int age = 0; age < ring.Count; age++)
-        {
-            long t = ring.TimeAt(age);
-            if (t > to)
-                continue;
-            if (t <= from)
-            {
-                fallback = ring.ValueAt(age);
-                break;
-            }
-            min = Math.Min(min, ring.ValueAt(age));
-        }
-        return min == double.MaxValue ? fallback : min;
-    }
+    /// <summary>
+    /// The tick samples whose interval lies mostly within [from, to]: each tick's rate covers the span since the
+    /// previous one, so it is placed at the middle of that span (stamped at its end, a rate that began a tick later
+    /// was taken for the one that built the queue).
+    /// </summary>
+    static double Min(TimedRing<double> ring, long from, long to) => Over(ring, from, to, mean: false);
 
-    /// <summary>The mean over [from, to] of the tick samples ending in it (the newest before it if none does).</summary>
-    static double Mean(TimedRing<double> ring, long from, long to)
+    /// <summary>The mean of the tick samples whose interval lies mostly within [from, to] (see <see cref="Min"/>); the nearest before it if none does.</summary>
+    static double Mean(TimedRing<double> ring, long from, long to) => Over(ring, from, to, mean: true);
+
+    static double Over(TimedRing<double> ring, long from, long to, bool mean)
     {
-        double sum = 0;
+        double sum = 0, min = double.MaxValue, fallback = 0;
         int count = 0;
-        double fallback = 0;
         for (int age = 0; age < ring.Count; age++)
         {
-            long t = ring.TimeAt(age);
-            if (t > to)
+            long end = ring.TimeAt(age);
+            long start = age + 1 < ring.Count ? ring.TimeAt(age + 1) : end - DefaultTickNanos;
+            long middle = start + (end - start) / 2;
+            if (middle > to)
                 continue;
-            if (t <= from)
+            if (middle <= from)
             {
                 if (count == 0)
                     fallback = ring.ValueAt(age);
                 break;
             }
             sum += ring.ValueAt(age);
+            min = Math.Min(min, ring.ValueAt(age));
             count++;
         }
-        return count > 0 ? sum / count : fallback;
+        return count == 0 ? fallback : mean ? sum / count : min;
     }
 }

@@ -89,8 +89,28 @@ public sealed class RttTracker(BondingOptions options)
         return den > 0 ? num / den : 0;
     }
 
-    /// <summary>True when the queue grew by more than a millisecond (librist's resolution) on each of the last two samples: building, not a one-off step.</summary>
-    public bool Growing => _queue.Count >= 3 && _queue.ValueAt(0) > _queue.ValueAt(1) + 1 && _queue.ValueAt(1) > _queue.ValueAt(2) + 1;
+    /// <summary>
+    /// True when the queue grew by more than a millisecond (librist's resolution) on each of the last three samples,
+    /// and by not much less the last time than the time before: a queue fed faster than it drains. A step in the
+    /// path's delay seen through librist's smoothing (an EWMA of 1/8 every 10 ms) also rises sample after sample,
+    /// but each rise about half the one before.
+    /// </summary>
+    public bool Growing
+    {
+        get
+        {
+            if (_queue.Count < 4)
+                return false;
+            double last = _queue.ValueAt(0) - _queue.ValueAt(1), before = _queue.ValueAt(1) - _queue.ValueAt(2), first = _queue.ValueAt(2) - _queue.ValueAt(3);
+            return last > 1 && before > 1 && first > 1 && last >= SteadyGrowth * before;
+        }
+    }
+
+    /// <summary>True when the queue grew by more than a millisecond (librist's resolution) on each of the last two samples.</summary>
+    public bool Rising => _queue.Count >= 3 && _queue.ValueAt(0) > _queue.ValueAt(1) + 1 && _queue.ValueAt(1) > _queue.ValueAt(2) + 1;
+
+    /// <summary>A rise at least this share of the one before is a queue still being fed; librist's smoothing halves a step's rises every report.</summary>
+    const double SteadyGrowth = 0.7;
 
     /// <summary>
     /// Takes the lowest RTT of the last <paramref name="spanNanos"/> as the new base: the path's delay stepped up (a

@@ -16,6 +16,9 @@ public sealed class LinkStateMachine(BondingOptions options)
     long _penaltyAt;
     bool _healthy = true;
 
+    /// <summary>How far above the dip threshold health must come back before another fall counts as another dip.</summary>
+    const double DipRearm = 0.1;
+
     public LinkState State { get; private set; } = LinkState.Connecting;
     public double FlapPenalty => _penalty;
 
@@ -34,7 +37,7 @@ public sealed class LinkStateMachine(BondingOptions options)
                 _healthy = false;
                 _penalty += 1;
             }
-            else if (health > options.RecoveredAbove)
+            else if (health > Math.Max(options.RecoveredAbove, options.DipBelow + DipRearm))
             {
                 _healthy = true;
             }

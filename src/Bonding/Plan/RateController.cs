@@ -4,17 +4,17 @@ namespace Ristbond.Bonding;
 /// Stage 3: the encoder bitrate to recommend. It is what the links in rotation can carry as planned (their
 /// estimates less headroom and reserve, times health), less room for a dead link's retransmissions while they
 /// come, within [min, max]. Down at once to that (it is a measurement, so a cut is never deeper than the capacity
-/// that went); up at most <see cref="BondingOptions.IncreasePerSecond"/>. A stream losing more than the limit as a
-/// whole comes down by its loss once per second, wherever the loss is. Changes worth it are announced as events.
+/// that went); up at most <see cref="BondingOptions.IncreasePerSecond"/>. Loss alone does not move it: loss that
+/// comes of too much traffic shows first as a queue, which the estimates act on, and random loss is not cured by
+/// sending less (cutting on it took the stream to its minimum in a retransmission burst after a link died).
+/// Changes worth it are announced as events.
 /// </summary>
 public sealed class RateController(BondingOptions options, double startBitrateBps)
 {
-    const long LossCutIntervalNanos = 1_000_000_000;
     const long AnnounceRiseIntervalNanos = 1_000_000_000;
 
     double _recommended = Math.Clamp(startBitrateBps, options.MinBitrateBps, options.MaxBitrateBps);
     double _announced = Math.Clamp(startBitrateBps, options.MinBitrateBps, options.MaxBitrateBps);
-    long _lastLossCut = long.MinValue / 2;
     long _lastAnnouncement = long.MinValue / 2;
     double _min = options.MinBitrateBps;
     double _max = options.MaxBitrateBps;
@@ -29,15 +29,9 @@ public sealed class RateController(BondingOptions options, double startBitrateBp
 
     /// <summary>One tick: returns an event if the change is worth announcing.</summary>
     /// <param name="usableCapacityBps">What the links can carry as planned.</param>
-    public BondingEvent? Update(double usableCapacityBps, double aggregateLoss, long now, double seconds)
+    public BondingEvent? Update(double usableCapacityBps, long now, double seconds)
     {
-        double target = usableCapacityBps;
-        if (aggregateLoss > options.AggregateLossLimit && now - _lastLossCut >= LossCutIntervalNanos)
-        {
-            target = Math.Min(target, _recommended * (1 - Math.Min(0.5, aggregateLoss)));
-            _lastLossCut = now;
-        }
-        target = Math.Clamp(target, _min, _max);
+        double target = Math.Clamp(usableCapacityBps, _min, _max);
         _recommended = target <= _recommended ? target : Math.Min(target, _recommended * (1 + options.IncreasePerSecond * seconds));
 
         double change = (_recommended - _announced) / _announced;

@@ -34,7 +34,7 @@ public sealed class SharePlanner(BondingOptions options)
             // A floor under health keeps the split proportional when every link is sick at once: all at weight 1 would
             // give a dead link, also at 1, an equal part of the stream.
             double merit = options.Adaptive
-                ? Math.Max(options.MinCapacityBps, Carries(link, nackLink, links.Count, deadLinkBurst, Math.Max(0.02, link.WeightHealth))) * DrainFactor(link)
+                ? Math.Max(options.MinCapacityBps, Carries(link, nackLink, links.Count, deadLinkBurst, Math.Max(0.02, link.WeightHealth))) * link.WeightDrain
                 : 1;
             raw[i] = link.State.CarriesTraffic() && preferences[i] > 0 ? merit * preferences[i] : 0;
             total += raw[i];
@@ -62,17 +62,6 @@ public sealed class SharePlanner(BondingOptions options)
                 share = Math.Min(share, (double)weights.WeightOf(link.Name) / options.WeightScale);
             shares[i] = share;
         }
-    }
-
-    /// <summary>
-    /// 1 while the link's queue is under the target; down by <see cref="BondingOptions.DrainPer100Ms"/> per 100 ms past
-    /// it, to half at most: the estimate already says what the link carries, and sending a little under that empties
-    /// a standing queue in under a second, before its packets come too late for the receiver's reorder window.
-    /// </summary>
-    public double DrainFactor(LinkTracker link)
-    {
-        double excess = link.Rtt.QueueDelayMs - options.QueueTargetMs;
-        return excess <= 0 ? 1 : Math.Max(0.5, 1 - options.DrainPer100Ms * excess / 100);
     }
 
     /// <summary>
