@@ -53,6 +53,7 @@ public static class AdaptTable
         "s" => AdaptEvaluation.Seconds(v),
         "bit/s" => Units.FormatBitrate(v),
         "ratio" => v.ToString("0.0%", CultureInfo.InvariantCulture),
+        "x" => v.ToString("×0.00", CultureInfo.InvariantCulture),
         _ => v.ToString("#,0.##", CultureInfo.InvariantCulture),
     };
 
