@@ -73,6 +73,7 @@ public sealed class AdaptRunner(ILogger log, AdaptRunOptions options)
             foreach (SideKind kind in kinds)
                 sides.Add(new AdaptSide(kind, scenario, kind == SideKind.Ristbond ? options : options with { ControlTracePath = null }, log, clip));
             Thread.Sleep(ReceiverStartMs);
+            InterruptCleanup.ThrowIfInterrupted();
             string? problem = FirstProblem(sides, senderMayHaveStopped: false);
             if (problem is null)
             {
@@ -90,6 +91,7 @@ public sealed class AdaptRunner(ILogger log, AdaptRunOptions options)
             foreach (AdaptSide side in sides)
                 side.StopSender();
             Thread.Sleep(TimeSpan.FromSeconds(DrainSeconds));
+            InterruptCleanup.ThrowIfInterrupted();
             problem ??= FirstProblem(sides, senderMayHaveStopped: true);
             if (problem is not null)
                 log.LogWarning("bench adapt: {Scenario}: the run broke: {Problem}", scenario.Name, problem);
@@ -108,6 +110,7 @@ public sealed class AdaptRunner(ILogger log, AdaptRunOptions options)
         while (MonotonicClock.NowNanos < endNanos)
         {
             MonotonicClock.SleepUntil(Math.Min(endNanos, MonotonicClock.NowNanos + AdaptSide.IntervalNanos));
+            InterruptCleanup.ThrowIfInterrupted();
             // ristbond's --duration counts from its own start, a little after the links': it may end just before endNanos.
             bool nearEnd = MonotonicClock.NowNanos > endNanos - Nanos(0.5);
             if (FirstProblem(sides, nearEnd) is string problem)

@@ -64,6 +64,7 @@ public sealed class AdaptSide : IDisposable
             throw;
         }
         Wire = new WireTimeline(Links.Names);
+        InterruptCleanup.Register(this);
     }
 
     public SideKind Kind { get; }
@@ -202,6 +203,7 @@ public sealed class AdaptSide : IDisposable
 
     public void Dispose()
     {
+        InterruptCleanup.Done(this);
         StopSampling();
         _feeder?.Dispose();
         _sender?.Dispose();

@@ -32,6 +32,9 @@ public static class PatternClip
             Units.FormatBitrate(bitrateBps), length, path);
         string partial = path + ".partial";
         Encode(partial, bitrateBps, length);
+        if (InterruptCleanup.Interrupted.IsCancellationRequested)
+            File.Delete(partial);
+        InterruptCleanup.ThrowIfInterrupted();
         File.Move(partial, path, overwrite: true);
         return path;
     }
@@ -63,7 +66,7 @@ public static class PatternClip
         public void SleepUntil(long deadlineNanos)
         {
             _now = Math.Max(_now, deadlineNanos);
-            if (_now >= _end)
+            if (_now >= _end || InterruptCleanup.Interrupted.IsCancellationRequested)
                 _stop?.Cancel();
         }
     }

@@ -31,6 +31,7 @@ public sealed class KernelLinks : IAdaptLinks
     volatile bool _stopping;
     long _startNanos;
     Exception? _fault;
+    readonly Lock _disposeLock = new();
 
     /// <param name="side">0 for ristbond's side, 1 for the baseline's: each gets its own namespace and addresses.</param>
     public KernelLinks(AdaptScenario scenario, int side, int receiverPort, ILogger log)
@@ -50,7 +51,7 @@ public sealed class KernelLinks : IAdaptLinks
         Limitations = delays ? "no delay on kernel links (the host kernel has no netem): base RTT under 1 ms; the scenario's delays are left out, its rates, loss and blackouts kept" : null;
 
         StaleSweep.Run(log);
-        KernelCleanup.Register(_names.Namespace);
+        InterruptCleanup.Register(this);
         try
         {
             SetUp();
@@ -241,9 +242,12 @@ public sealed class KernelLinks : IAdaptLinks
 
     public void Dispose()
     {
-        if (_stopping)
-            return;
-        _stopping = true;
+        lock (_disposeLock)
+        {
+            if (_stopping)
+                return;
+            _stopping = true;
+        }
         _events?.Join(TimeSpan.FromSeconds(1));
         foreach (LineShell shell in _shells)
             shell.Dispose();
@@ -252,6 +256,7 @@ public sealed class KernelLinks : IAdaptLinks
         for (int slot = 0; slot < _state.Length; slot++)
             NetCommand.TryRun("ip", ["link", "del", _names.RootDevice(slot)]);
         NetCommand.TryRun("ip", ["link", "del", _names.RootDevice(KernelNames.OutputSlot)]);
-        KernelCleanup.Remove(_names.Namespace);
+        StaleSweep.Remove(_names.Namespace);
+        InterruptCleanup.Done(this);
     }
 }
