@@ -9,6 +9,8 @@ namespace Ristbond.Bench.Adapt;
 /// Receives what a receiver delivers on a UDP port, counts it and checks it, on one named thread: packet by packet
 /// as the test stream (<see cref="TestPatternVerifier"/>), or as video (<see cref="VideoStreamVerifier"/>: frames,
 /// keyframes, continuity, frames the PTS skipped), recording the video to a file for ffmpeg to decode afterwards.
+/// The recording starts at the first keyframe delivered, where a receiver joining the stream starts: a sender whose
+/// input ran before its links connected (ristsender drops it) would otherwise count its first GOP as decode errors.
 /// </summary>
 public sealed class VerifyingCapture : IDisposable
 {
@@ -17,6 +19,7 @@ public sealed class VerifyingCapture : IDisposable
     readonly TestPatternVerifier _verifier = new();
     readonly VideoStreamVerifier? _video;
     readonly FileStream? _recording;
+    bool _recordingStarted;
     readonly Lock _lock = new();
     volatile bool _stopping;
     long _bytes;
@@ -98,13 +101,42 @@ public sealed class VerifyingCapture : IDisposable
                 else
                 {
                     _video.Push(buffer.AsSpan(0, length));
-                    _recording?.Write(buffer, 0, length);
+                    Record(buffer.AsSpan(0, length));
                 }
             }
             Interlocked.Add(ref _bytes, length);
             Interlocked.CompareExchange(ref _firstNanos, now, 0);
             Interlocked.Exchange(ref _lastNanos, now);
         }
+    }
+
+    void Record(ReadOnlySpan<byte> datagram)
+    {
+        if (_recording is null)
+            return;
+        if (!_recordingStarted)
+        {
+            int start = KeyframeStart(datagram);
+            if (start < 0)
+                return;
+            datagram = datagram[start..];
+            _recordingStarted = true;
+        }
+        _recording.Write(datagram);
+    }
+
+    /// <summary>The offset of the first TS packet that begins a video PES flagged as a random access point; -1 if none.</summary>
+    static int KeyframeStart(ReadOnlySpan<byte> datagram)
+    {
+        for (int offset = 0; offset + TsPacket.Size <= datagram.Length; offset += TsPacket.Size)
+        {
+            ReadOnlySpan<byte> packet = datagram.Slice(offset, TsPacket.Size);
+            bool randomAccess = TsPacket.HasAdaptationField(packet) && packet[4] > 0 && (packet[5] & 0x40) != 0;
+            ReadOnlySpan<byte> payload = TsPacket.PayloadUnitStart(packet) ? TsPacket.Payload(packet) : default;
+            if (randomAccess && payload.Length >= 4 && payload[0] == 0 && payload[1] == 0 && payload[2] == 1 && (payload[3] & 0xF0) == 0xE0)
+                return offset;
+        }
+        return -1;
     }
 
     public void Dispose()

@@ -8,7 +8,8 @@ public sealed record DecodeResult(long FramesDecoded, int Errors, string? FirstE
 
 /// <summary>
 /// Decodes a recorded video TS with ffmpeg (<c>-v error</c>, to nothing) after the run: every frame must decode,
-/// and every line ffmpeg prints at that level is an error (a broken slice, a reference missing, a PES cut short).
+/// and every line ffmpeg prints at that level is an error (a broken slice, a reference missing, a PES cut short),
+/// its "repeated N times" lines N more.
 /// </summary>
 public static class DecodeCheck
 {
@@ -21,15 +22,18 @@ public static class DecodeCheck
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(), stderr = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(120_000))
             process.Kill(entireProcessTree: true);
-        string[] errors = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[] lines = stderr.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        // ffmpeg folds repeats into "Last message repeated N times": each is N errors more.
+        int errors = lines.Sum(l => l.StartsWith("Last message repeated ", StringComparison.Ordinal)
+            && int.TryParse(l.AsSpan(22).TrimEnd(" times"), NumberStyles.Integer, CultureInfo.InvariantCulture, out int n) ? n : 1);
         long frames = 0;
         foreach (string line in stdout.Result.Split('\n'))
         {
             if (line.StartsWith("frame=", StringComparison.Ordinal) && long.TryParse(line.AsSpan(6), NumberStyles.Integer, CultureInfo.InvariantCulture, out long f))
                 frames = f;
         }
-        if (process.HasExited && process.ExitCode != 0 && errors.Length == 0)
-            errors = [$"ffmpeg exited with code {process.ExitCode}"];
-        return new DecodeResult(frames, errors.Length, errors.FirstOrDefault());
+        if (process.HasExited && process.ExitCode != 0 && errors == 0)
+            return new DecodeResult(frames, 1, $"ffmpeg exited with code {process.ExitCode}");
+        return new DecodeResult(frames, errors, lines.FirstOrDefault());
     }
 }
