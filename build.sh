@@ -11,7 +11,7 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 
 # Debian packages the build, the tests and the demo need. Installed only when missing.
-APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 procps dbus python3-dbusmock modemmanager-dev libsystemd0 libx265-199 libx265-dev chromium systemd)
+APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 nftables procps dbus python3-dbusmock modemmanager-dev libsystemd0 libx265-199 libx265-dev chromium systemd)
 # The emulated board's kernel source, emulator, guest userland and kernel build tools: only
 # `./build.sh board-test` (and so `test`) installs these (the kernel source alone is 140 MB).
 BOARD_APT_PACKAGES=(linux-source-6.1 qemu-system-x86 busybox-static cpio xz-utils iproute2 socat make gcc flex bison bc libelf-dev libssl-dev)

@@ -4,7 +4,10 @@
 # this machine, with ristbond's live per-link table. With a display and ffplay, the received video is shown; the
 # encoder's bitrate follows what the links carry. INPUT=testsrc runs the packet test stream instead.
 # The receiver's reorder-buffer covers the links' spread of delays (see README, "Receiver settings").
-# Ctrl-C stops everything and prints what the receiver got.
+# Ctrl-C stops everything and prints what the receiver got, and a summary of ristbond's stats (written to the work
+# directory as stats.jsonl): each link's share of seconds in each state, and the recommended and encoder bitrate
+# after 20 s (mean, min, CV) against the links' capacity.
+# DURATION=60 runs it unattended for that many seconds (no live table) and ends with the same summary.
 set -euo pipefail
 RISTBOND=${1:?usage: demo.sh path/to/ristbond}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +15,8 @@ LINKEMU=$ROOT/artifacts/net10.0/bin/linkemu/release/linkemu
 WORK=$(mktemp -d /tmp/ristbond-demo.XXXXXX)
 RECEIVER_PORT=16000 OUTPUT_PORT=16010
 INPUT=${INPUT:-pattern}
+DURATION=${DURATION:-}
+LINK_RATES=3000000,5000000,8000000
 
 [ -x "$LINKEMU" ] || { echo "demo.sh: $LINKEMU is missing (run ./build.sh first)" >&2; exit 1; }
 
@@ -23,6 +28,7 @@ cleanup() {
   wait 2>/dev/null || true
   echo
   echo "receiver: $(grep -o '"flow_cumulative_stats":{[^}]*}' "$WORK/receiver.log" | tail -1)"
+  python3 "$ROOT/tools/demo-summary.py" "$WORK/stats.jsonl" "$LINK_RATES" 20 || true
   echo "logs: $WORK"
 }
 trap cleanup EXIT INT TERM
@@ -45,7 +51,9 @@ SINK=$!
 EMULATOR=$!
 sleep 0.5
 
-"$RISTBOND" send -i "$INPUT" --bitrate 6M --table \
+# Unattended (DURATION set): ristbond stops by itself, and there is no one to read a live table.
+if [ -n "$DURATION" ]; then SHOW=(--duration "${DURATION}s"); else SHOW=(--table); fi
+"$RISTBOND" send -i "$INPUT" --bitrate 6M "${SHOW[@]}" --stats-json "$WORK/stats.jsonl" \
   -o "rist://127.0.0.1:17001?name=lte1,rist://127.0.0.1:17002?name=lte2,rist://127.0.0.1:17003?name=5g" \
   2>"$WORK/ristbond.log" &
 SENDER=$!

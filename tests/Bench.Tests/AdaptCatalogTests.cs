@@ -21,7 +21,7 @@ public sealed class AdaptCatalogTests
             Assert.All(file.Events, e => Assert.InRange(e.AtSeconds, 0, s.DurationSeconds));
             Assert.True(s.MinBitrateBps <= s.StartBitrateBps && s.StartBitrateBps <= s.MaxBitrateBps, s.Name);
         }
-        Assert.Equal(["step-down", "loss", "blackout", "aggregation", "flapping", "healed"], AdaptCatalog.Visible.Select(s => s.Name));
+        Assert.Equal(["step-down", "loss", "blackout", "aggregation", "flapping", "healed", "tbf-step", "lte-traces"], AdaptCatalog.Visible.Select(s => s.Name));
     }
 
     [Theory]
@@ -31,6 +31,8 @@ public sealed class AdaptCatalogTests
     [InlineData("aggregation", 4_000_000, 13_500_000)]
     [InlineData("flapping", 13_000_000, 17_000_000)]
     [InlineData("healed", 13_000_000, 17_000_000)]
+    [InlineData("tbf-step", 8_500_000, 11_500_000)]
+    [InlineData("lte-traces", 6_000_000, 13_500_000)]
     public void Bitrates_follow_the_one_rule(string name, long baseline, long max)
     {
         AdaptScenario s = AdaptCatalog.Find(name)!;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Ristbond.Bench.Adapt;
+using Ristbond.Bench.Adapt.Video;
 
 namespace Ristbond.Bench.Tests;
 
@@ -18,8 +19,25 @@ public sealed class AdaptEvaluationTests
         Assert.Null(m.Baseline);
         // Stats: the first line after the blackout that shows a dead arrived at 5.3 s.
         Assert.Equal(1.3, m.RistbondStats!.Value, 6);
-        Assert.Equal([true, true], r.Goals.Select(g => g.Met));
+        Assert.True(r.Goals[0].Met, r.Goals[0].Goal);
+        Assert.True(r.Goals[^1].Met, r.Goals[^1].Goal);
         Assert.Null(r.Broken);
+    }
+
+    [Fact]
+    public void The_recommendations_cut_is_judged_against_the_capacity_the_blackout_took()
+    {
+        AdaptReport r = Report();
+        // 12 → 10 Mbps (a 17% cut) when a third of the capacity went dark: half as deep as its cause.
+        Assert.Equal(0.5, r.Metrics.Single(x => x.Name == "worst_cut_to_cause").Ristbond!.Value, 2);
+        Assert.Equal(0, r.Metrics.Single(x => x.Name == "cuts_without_cause").Ristbond);
+        Assert.Equal(0, r.Metrics.Single(x => x.Name == "deep_cuts_recommended").Ristbond);
+        Assert.True(r.Goals.Single(g => g.Goal.StartsWith("no bitrate cut", StringComparison.Ordinal)).Met);
+        // Even counters, 100 ms apart: every link sees its mean rate in every interval.
+        Assert.Equal(1.0, r.Metrics.Single(x => x.Name == "link_burstiness").Baseline!.Value, 2);
+        MetricResult delivered = r.Metrics.Single(x => x.Name == "delivered_of_capacity");
+        Assert.NotNull(delivered.Ristbond);
+        Assert.DoesNotContain(r.Metrics, m => m.Name == "frames_delivered");
     }
 
     [Fact]
@@ -70,5 +88,40 @@ public sealed class AdaptEvaluationTests
         string summaries = AdaptBench.SummariesJson([Report()]);
         using var array = JsonDocument.Parse(summaries);
         Assert.False(array.RootElement[0].TryGetProperty("timelines", out _));
+    }
+
+    [Fact]
+    public void A_step_down_reports_the_recoverys_time_and_the_weak_links_largest_share()
+    {
+        // The same timelines read as a step-down of link a to nothing at 4 s (a blackout is a step to 0 here).
+        AdaptScenario step = AdaptCatalog.BlackoutShort with { Kind = AdaptKind.StepDown };
+        AdaptReport r = AdaptEvaluation.Evaluate(step, SyntheticRun.Ristbond(), SyntheticRun.Baseline(), "parallel");
+        // Under the new capacity (2 × 6 Mbps × 1316/1364) with the first dark line at 5.3 s, and 10 Mbps ≥ 85% of it at once.
+        Assert.Equal(1.3, r.Metrics.Single(x => x.Name == "recommended_back_85pct_s").Ristbond!.Value, 6);
+        // Link a is back at a third from 7 s: its largest share from 5 s on.
+        Assert.Equal(1 / 3.0, r.Metrics.Single(x => x.Name == "weak_link_peak_share").Ristbond!.Value, 3);
+        Assert.False(r.Goals.Single(g => g.Goal.StartsWith("weak link a", StringComparison.Ordinal)).Met);
+    }
+
+    [Fact]
+    public void Video_runs_count_frames_made_delivered_and_decoded()
+    {
+        SideRecord ristbond = SyntheticRun.Ristbond() with
+        {
+            Video = new VideoFindings(240, 4, 0, 0, 0, 50_000), FramesSent = 240, Decode = new DecodeResult(240, 0, null),
+        };
+        SideRecord baseline = SyntheticRun.Baseline() with
+        {
+            Video = new VideoFindings(230, 4, 10, 6, 12, 48_000), FramesSent = 240, Decode = new DecodeResult(228, 3, "[hevc] Could not find ref with POC 7"),
+        };
+        AdaptReport r = AdaptEvaluation.Evaluate(SyntheticRun.Scenario, ristbond, baseline, "parallel");
+        Assert.Equal((240.0, 230.0), (r.Metrics.Single(x => x.Name == "frames_delivered").Ristbond!.Value, r.Metrics.Single(x => x.Name == "frames_delivered").Baseline!.Value));
+        Assert.Equal(3, r.Metrics.Single(x => x.Name == "decode_errors").Baseline);
+        Assert.True(r.Goals.Single(g => g.Goal.StartsWith("every frame", StringComparison.Ordinal)).Met);
+        SideRecord broken = ristbond with { Decode = new DecodeResult(239, 1, "[hevc] error while decoding MB 3 4") };
+        AdaptReport bad = AdaptEvaluation.Evaluate(SyntheticRun.Scenario, broken, baseline, "parallel");
+        GoalResult frames = bad.Goals.Single(g => g.Goal.StartsWith("every frame", StringComparison.Ordinal));
+        Assert.False(frames.Met);
+        Assert.Contains("error while decoding", frames.Value, StringComparison.Ordinal);
     }
 }

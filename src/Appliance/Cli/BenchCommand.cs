@@ -4,6 +4,8 @@ using Microsoft.Extensions.Logging;
 using Ristbond.Appliance.Logging;
 using Ristbond.Bench;
 using Ristbond.Bench.Adapt;
+using Ristbond.Bench.Adapt.Links;
+using Ristbond.Bench.Adapt.Traces;
 using Ristbond.Platform;
 
 namespace Ristbond.Appliance.Cli;
@@ -18,6 +20,7 @@ public static class BenchCommand
         bench.Subcommands.Add(CreateProcess());
         bench.Subcommands.Add(CreateAdapt());
         bench.Subcommands.Add(CreateVideo());
+        bench.Subcommands.Add(CreateTrace());
         return bench;
     }
 
@@ -75,24 +78,56 @@ public static class BenchCommand
             if (name != AdaptBench.All && AdaptCatalog.Find(name) is null)
                 r.AddError($"--scenario '{name}' is not one of: {AdaptBench.All}, {AdaptBench.ScenarioNames}");
         });
-        var outDirectory = new Option<string>("--out") { Description = "Where <scenario>.json and <scenario>.svg go", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
+        var outDirectory = new Option<string>("--out") { Description = "Where <scenario>.json and <scenario>.svg go (and cache/, the baseline's encoded video)", DefaultValueFactory = _ => Path.Combine("artifacts", "bench") };
         var json = new Option<bool>("--json") { Description = "Print the summaries as JSON instead of the tables" };
         var sequential = new Option<bool>("--sequential") { Description = "Run ristbond's side, then the baseline's, instead of both at once (twice as long; no shared CPU)" };
-        var command = new Command("adapt", "Adaptive bonding against ristsender with equal static weights and a fixed bitrate, over identical emulated links")
+        // The emulator by default: it needs no privileges and has delay, which the host kernel (no netem) cannot add.
+        var links = new Option<string>("--links")
         {
-            scenario, outDirectory, json, sequential,
+            Description = "Links: emulator (tools/LinkEmulator, default: no root needed, has delay), kernel (veth + tbf + nftables in network namespaces, root), or all",
+            DefaultValueFactory = _ => "emulator",
+        };
+        links.AcceptOnlyFromAmong("emulator", "kernel", "all");
+        var input = new Option<string>("--input")
+        {
+            Description = "What the senders carry: testsrc (the packet test stream, default), pattern (720p30 HEVC video through x265), or all",
+            DefaultValueFactory = _ => "testsrc",
+        };
+        input.AcceptOnlyFromAmong("testsrc", "pattern", "all");
+        var command = new Command("adapt", "Adaptive bonding against ristsender with equal static weights and a fixed bitrate, over identical emulated or kernel-shaped links")
+        {
+            scenario, outDirectory, json, sequential, links, input,
         };
         command.SetAction(result =>
         {
             using ILoggerFactory loggers = LineLoggerProvider.CreateFactory(LogLevel.Information);
             ILogger log = loggers.CreateLogger("bench");
             var reports = new List<AdaptReport>();
+            LinkBackEnd[] backEnds = result.GetValue(links) switch
+            {
+                "kernel" => [LinkBackEnd.Kernel],
+                "all" => [LinkBackEnd.Emulator, LinkBackEnd.Kernel],
+                _ => [LinkBackEnd.Emulator],
+            };
+            AdaptInput[] inputs = result.GetValue(input) switch
+            {
+                "pattern" => [AdaptInput.Pattern],
+                "all" => [AdaptInput.Testsrc, AdaptInput.Pattern],
+                _ => [AdaptInput.Testsrc],
+            };
             foreach (AdaptScenario s in AdaptBench.Select(result.GetValue(scenario)!))
             {
-                AdaptReport report = AdaptBench.Run(s, result.GetValue(outDirectory)!, result.GetValue(sequential), log);
-                reports.Add(report);
-                if (!result.GetValue(json))
-                    Console.WriteLine(AdaptTable.Scenario(report));
+                foreach (LinkBackEnd backEnd in backEnds)
+                {
+                    foreach (AdaptInput what in inputs)
+                    {
+                        var options = new AdaptRunOptions(backEnd, what, result.GetValue(sequential), result.GetValue(outDirectory)!);
+                        AdaptReport report = AdaptBench.Run(s, options, log);
+                        reports.Add(report);
+                        if (!result.GetValue(json))
+                            Console.WriteLine(AdaptTable.Scenario(report));
+                    }
+                }
             }
             if (result.GetValue(json))
                 Console.WriteLine(AdaptBench.SummariesJson(reports));
@@ -100,6 +135,27 @@ public static class BenchCommand
                 Console.Write(AdaptTable.Summary(reports));
             // A benchmark reports; it does not fail on its goals. Only a run that broke is an error.
             return reports.Any(r => r.Broken is not null) ? ExitCodes.RuntimeFailure : ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Hidden: prints a shipped synthetic capacity trace as its generator makes it (how the files were made).</summary>
+    static Command CreateTrace()
+    {
+        var name = new Argument<string>("name") { Description = "A trace model: " + string.Join(", ", TraceSynth.Shipped.Select(m => m.Name)) };
+        var command = new Command("trace", "Print a synthetic LTE uplink capacity trace (the shipped traces' generator)") { name };
+        command.Hidden = true;
+        command.SetAction(result =>
+        {
+            string wanted = result.GetValue(name)!;
+            TraceModel? model = TraceSynth.Shipped.FirstOrDefault(m => m.Name == wanted);
+            if (model is null)
+            {
+                Console.Error.WriteLine($"ristbond: bench trace: '{wanted}' is not one of: {string.Join(", ", TraceSynth.Shipped.Select(m => m.Name))}");
+                return ExitCodes.BadInput;
+            }
+            Console.Write(TraceSynth.FileText(model));
+            return ExitCodes.Ok;
         });
         return command;
     }

@@ -6,8 +6,10 @@ namespace Ristbond.Bench.Adapt;
 
 /// <summary>
 /// <c>ristbond bench adapt</c>: adaptive ristbond against librist's ristsender with equal static weights and a
-/// fixed bitrate, over identical emulated links to real ristreceivers, scenario by scenario. Each scenario's
-/// result goes to <c>DIR/&lt;scenario&gt;.json</c> (with its timelines) and <c>DIR/&lt;scenario&gt;.svg</c>.
+/// fixed bitrate, over identical links (emulated, or shaped by the kernel) to real ristreceivers, scenario by
+/// scenario, with the test stream or video. Each scenario's result goes to <c>DIR/&lt;stem&gt;.json</c> (with its
+/// timelines) and <c>DIR/&lt;stem&gt;.svg</c>, the stem naming the scenario, and the back-end and input where
+/// they are not the emulator and testsrc.
 /// </summary>
 public static class AdaptBench
 {
@@ -21,9 +23,10 @@ public static class AdaptBench
         : AdaptCatalog.Find(name) is { } scenario ? [scenario]
         : throw new RistbondException($"--scenario '{name}' is not one of: {All}, {ScenarioNames}");
 
-    /// <summary>Runs one scenario and writes its JSON and SVG into <paramref name="outDirectory"/>.</summary>
-    public static AdaptReport Run(AdaptScenario scenario, string outDirectory, bool sequential, ILogger log)
+    /// <summary>Runs one scenario and writes its JSON, SVG and control trace into the options' directory, named by <see cref="AdaptRunOptions.FileStem"/>.</summary>
+    public static AdaptReport Run(AdaptScenario scenario, AdaptRunOptions options, ILogger log)
     {
+        string outDirectory = options.OutDirectory;
         try
         {
             Directory.CreateDirectory(outDirectory);
@@ -32,12 +35,13 @@ public static class AdaptBench
         {
             throw new RistbondException($"Could not create {outDirectory}: {e.Message}", ExitCodes.BadInput, e);
         }
+        string stem = options.FileStem(scenario);
         // ristbond's per-tick reasoning beside the results: the plots show what happened, the trace why.
-        string trace = Path.Combine(outDirectory, scenario.Name + "-control.csv");
-        AdaptRun run = new AdaptRunner(log) { ControlTracePath = trace }.Run(scenario, sequential);
+        string trace = Path.Combine(outDirectory, stem + "-control.csv");
+        AdaptRun run = new AdaptRunner(log, options with { ControlTracePath = trace }).Run(scenario);
         try
         {
-            string json = Path.Combine(outDirectory, scenario.Name + ".json"), svg = Path.Combine(outDirectory, scenario.Name + ".svg");
+            string json = Path.Combine(outDirectory, stem + ".json"), svg = Path.Combine(outDirectory, stem + ".svg");
             File.WriteAllText(json, JsonSerializer.Serialize(run.Report, AdaptJsonContext.Default.AdaptReport));
             File.WriteAllText(svg, run.Svg);
             log.LogInformation("bench adapt: {Scenario}: wrote {Json} and {Svg}", scenario.Name, json, svg);

@@ -1,11 +1,13 @@
+using Ristbond.Bench.Adapt.Traces;
 using Ristbond.LinkEmulator;
 
 namespace Ristbond.Bench.Adapt;
 
 /// <summary>
-/// The scenarios of <c>ristbond bench adapt</c>. Links carry their rate up (sender → receiver) with the
-/// emulator's default 250 ms queue, and the same one-way delay both ways; the return direction has no rate
-/// limit. Bitrates follow one rule for every scenario (<see cref="AdaptScenario.BaselineBitrateBps"/>).
+/// The scenarios of <c>ristbond bench adapt</c>, each run over either back-end. Links carry their rate up (sender →
+/// receiver) with a 250 ms queue, and the same one-way delay both ways (the emulator only: the host kernel has no
+/// netem); the return direction has no rate limit. Bitrates follow one rule for every scenario
+/// (<see cref="AdaptScenario.BaselineBitrateBps"/>).
 /// </summary>
 public static class AdaptCatalog
 {
@@ -59,7 +61,38 @@ public static class AdaptCatalog
         Links = [new("a", 2 * M, 30), new("b", 4 * M, 60), new("c", 8 * M, 120)],
         MetricFromSeconds = 20,
         MetricToSeconds = 40,
+        CapacityGoal = 0.9,
     };
+
+    /// <summary>The kernel step: small equal links, one falls to a quarter; long enough after the step for a steady 30 s.</summary>
+    public static AdaptScenario TbfStep { get; } = new()
+    {
+        Name = "tbf-step",
+        Description = "3 links 4 Mbps at 30/50/70 ms; at 10 s link b drops to 1 Mbps",
+        Kind = AdaptKind.StepDown,
+        DurationSeconds = 45,
+        Links = ThreeLinks(4 * M),
+        Events = [AdaptScenario.RateChange(10, "b", 1 * M)],
+        Subject = "b",
+        MetricFromSeconds = 10,
+        CapacityGoal = 0.9,
+    };
+
+    /// <summary>Three links following the shipped LTE uplink traces (src/Bench/Adapt/Traces/README.md).</summary>
+    public static AdaptScenario LteTraces { get; } = new AdaptScenario
+    {
+        Name = "lte-traces",
+        Description = "3 links following LTE uplink traces (slow fading 5 Mbps, fast variation 3 Mbps, handovers and an outage 7 Mbps) at 40/55/70 ms",
+        Kind = AdaptKind.Trace,
+        DurationSeconds = 90,
+        Links =
+        [
+            AdaptLink.Following("a", CapacityTrace.Shipped("lte-slow-fading"), 40),
+            AdaptLink.Following("b", CapacityTrace.Shipped("lte-fast-variation"), 55),
+            AdaptLink.Following("c", CapacityTrace.Shipped("lte-handover-outage"), 70),
+        ],
+        CapacityGoal = 0.75,
+    }.FollowTraces();
 
     public static AdaptScenario Flapping { get; } = new()
     {
@@ -97,8 +130,20 @@ public static class AdaptCatalog
         Hidden = true,
     };
 
+    /// <summary>A 15-second <c>tbf-step</c> for tests of the bench itself: link b to 1 Mbps at 7 s.</summary>
+    public static AdaptScenario TbfStepShort { get; } = TbfStep with
+    {
+        Name = "tbf-step-short",
+        Description = "3 links 4 Mbps at 30/50/70 ms; at 7 s link b drops to 1 Mbps (15 s; a check of the bench itself)",
+        DurationSeconds = 15,
+        Events = [AdaptScenario.RateChange(7, "b", 1 * M)],
+        MetricFromSeconds = 7,
+        Hidden = true,
+    };
+
     /// <summary>Every scenario, in the order <c>--scenario all</c> runs the visible ones.</summary>
-    public static IReadOnlyList<AdaptScenario> Scenarios { get; } = [StepDown, Loss, Blackout, Aggregation, Flapping, Healed, BlackoutShort];
+    public static IReadOnlyList<AdaptScenario> Scenarios { get; } =
+        [StepDown, Loss, Blackout, Aggregation, Flapping, Healed, TbfStep, LteTraces, BlackoutShort, TbfStepShort];
 
     public static IEnumerable<AdaptScenario> Visible => Scenarios.Where(s => !s.Hidden);
 

@@ -23,7 +23,10 @@ public static class AdaptEvaluation
     public const double ReversalMinChange = 0.05;
     public const double ReversalWindowSeconds = 5;
 
-    public static AdaptReport Evaluate(AdaptScenario s, SideRecord ristbond, SideRecord baseline, string mode)
+    public static AdaptReport Evaluate(AdaptScenario s, SideRecord ristbond, SideRecord baseline, string mode) =>
+        Evaluate(s, ristbond, baseline, new AdaptContext(mode, "emulator", "testsrc"));
+
+    public static AdaptReport Evaluate(AdaptScenario s, SideRecord ristbond, SideRecord baseline, AdaptContext context)
     {
         SideSummary rb = Summarize(s, ristbond), bl = Summarize(s, baseline);
         var metrics = new List<MetricResult>
@@ -51,6 +54,7 @@ public static class AdaptEvaluation
             case AdaptKind.Flapping: Flapping(s, ristbond, baseline, metrics, goals); break;
             case AdaptKind.Healed: Healed(s, ristbond, baseline, metrics, goals); break;
         }
+        IssueGoals.Add(s, ristbond, baseline, metrics, goals);
         goals.Add(new GoalResult("fewer unrecovered than the baseline", $"{rb.Unrecovered} vs {bl.Unrecovered}",
             rb.Unrecovered < bl.Unrecovered || rb.Unrecovered == 0 && bl.Unrecovered == 0));
 
@@ -61,7 +65,10 @@ public static class AdaptEvaluation
         {
             Scenario = s.Name,
             Description = s.Description,
-            Mode = mode,
+            Mode = context.Mode,
+            Links = context.Links,
+            Input = context.Input,
+            LinkLimitations = ristbond.LinkLimitations ?? baseline.LinkLimitations,
             Settings = Settings(s),
             Ristbond = rb,
             Baseline = bl,
@@ -144,7 +151,7 @@ public static class AdaptEvaluation
     static void Aggregation(AdaptScenario s, SideRecord rb, SideRecord bl, SideSummary rbSummary, List<MetricResult> metrics, List<GoalResult> goals)
     {
         double from = s.MetricFromSeconds, to = s.MetricEndSeconds, capacity = s.PayloadCapacityBps(from);
-        double? Ratio(SideRecord r) => r.Wire.DeliveredBps(from, to, r.Capture.LatencyMeanMs / 1000) is double bps ? Math.Round(bps / capacity, 4) : null;
+        double? Ratio(SideRecord r) => r.Wire.DeliveredBps(from, to, IssueGoals.LatencySeconds(r)) is double bps ? Math.Round(bps / capacity, 4) : null;
         double? ratio = Ratio(rb);
         metrics.Add(new MetricResult
         {
@@ -223,13 +230,17 @@ public static class AdaptEvaluation
         LatencyMaxMs = Math.Round(r.Capture.LatencyMaxMs, 1),
         EmulatorDroppedOther = r.Wire.DroppedOther,
         SenderExitCode = r.SenderExitCode,
+        Video = r.Video,
+        FramesSent = r.FramesSent,
+        Decode = r.Decode,
     };
 
     static ScenarioSettings Settings(AdaptScenario s) => new()
     {
         DurationS = s.DurationSeconds,
-        Links = [.. s.Links.Select(l => new LinkSetting(l.Name, l.RateBps, l.DelayMs))],
-        Events = [.. s.Events.Select(e => new EventSetting(e.AtSeconds, e.Link, AdaptScenario.Describe(e)))],
+        Links = [.. s.Links.Select(l => new LinkSetting(l.Name, l.RateBps, l.DelayMs) { Trace = l.Trace?.Name })],
+        // A trace's rate changes are its file, not a list of hundreds of events.
+        Events = [.. s.Events.Where(e => s.Links.First(l => l.Name == e.Link).Trace is null).Select(e => new EventSetting(e.AtSeconds, e.Link, AdaptScenario.Describe(e)))],
         RistbondStartBitrateBps = s.StartBitrateBps,
         RistbondMinBitrateBps = s.MinBitrateBps,
         RistbondMaxBitrateBps = s.MaxBitrateBps,

@@ -43,15 +43,18 @@ public static class AdaptPlot
         bitrate.Add("capacity (Σ rates × 1316/1364)", "#bbbbbb", CapacitySteps(s), dashed: true, width: 1.2);
         bitrate.Add("ristbond source", "#1f77b4", stats.Series(x => x.BitrateBps));
         bitrate.Add("ristbond recommended", "#d62728", stats.Recommended(), dashed: true);
-        bitrate.Add("ristbond delivered", "#17becf", ristbond.Wire.DeliveredBps(DeliveredWindowSeconds, ristbond.Capture.LatencyMeanMs / 1000));
-        bitrate.Add("baseline delivered", BaselineColor, baseline.Wire.DeliveredBps(DeliveredWindowSeconds, baseline.Capture.LatencyMeanMs / 1000));
+        bitrate.Add("ristbond encoder", "#9467bd", stats.Series(x => x.EncoderBitrateBps));
+        bitrate.Add("ristbond delivered", "#17becf", ristbond.Wire.DeliveredBps(DeliveredWindowSeconds, IssueGoals.LatencySeconds(ristbond)));
+        bitrate.Add("baseline delivered", BaselineColor, baseline.Wire.DeliveredBps(DeliveredWindowSeconds, IssueGoals.LatencySeconds(baseline)));
 
         foreach (ScenarioEvent e in s.Events)
         {
             string label = string.Create(CultureInfo.InvariantCulture, $"{e.AtSeconds:0.#} s: {AdaptScenario.Describe(e)}");
             if (e.BlackoutSeconds is double b)
                 plot.AddSpan(e.AtSeconds, e.AtSeconds + b, label);
-            plot.AddMarker(e.AtSeconds, label);
+            // A trace's hundreds of rate steps are in its dashed rate line, not markers.
+            if (s.Links.First(l => l.Name == e.Link).Trace is null)
+                plot.AddMarker(e.AtSeconds, label);
         }
         return plot.Render();
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ristbond.Bench.Adapt.Video;
 
 namespace Ristbond.Bench.Adapt;
 
@@ -12,6 +13,12 @@ public sealed record AdaptReport
     public required string Description { get; init; }
     /// <summary>"parallel" (both sides at once on one clock) or "sequential".</summary>
     public required string Mode { get; init; }
+    /// <summary>"emulator" or "kernel" (<c>--links</c>).</summary>
+    public string Links { get; init; } = "emulator";
+    /// <summary>"testsrc" or "pattern" (<c>--input</c>).</summary>
+    public string Input { get; init; } = "testsrc";
+    /// <summary>What the links could not do that the scenario asks (kernel: no delay); null if nothing.</summary>
+    public string? LinkLimitations { get; init; }
     public required ScenarioSettings Settings { get; init; }
     public required SideSummary Ristbond { get; init; }
     public required SideSummary Baseline { get; init; }
@@ -22,6 +29,9 @@ public sealed record AdaptReport
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public AdaptTimelines? Timelines { get; init; }
 }
+
+/// <summary>How a run was made: sides together or one after the other, which links, which input.</summary>
+public sealed record AdaptContext(string Mode, string Links, string Input);
 
 public sealed record ScenarioSettings
 {
@@ -40,8 +50,11 @@ public sealed record ScenarioSettings
     public required ulong Seed { get; init; }
 }
 
-/// <summary>A link at the start: up rate with the emulator's default 250 ms queue, one-way delay both ways.</summary>
-public sealed record LinkSetting(string Name, long RateBps, double DelayMs);
+/// <summary>A link at the start: up rate (a trace's mean) with a 250 ms queue, one-way delay both ways, and the trace it follows.</summary>
+public sealed record LinkSetting(string Name, long RateBps, double DelayMs)
+{
+    public string? Trace { get; init; }
+}
 
 public sealed record EventSetting(double AtS, string Link, string What);
 
@@ -70,6 +83,11 @@ public sealed record SideSummary
     /// <summary>Packets the emulator itself could not handle (should be 0: else the emulation was not faithful).</summary>
     public required long EmulatorDroppedOther { get; init; }
     public int? SenderExitCode { get; init; }
+    /// <summary>With <c>--input pattern</c>: the delivered video (frames, keyframes, frames missing, CC errors).</summary>
+    public VideoFindings? Video { get; init; }
+    public long? FramesSent { get; init; }
+    /// <summary>With <c>--input pattern</c>: ffmpeg's decode of what was delivered.</summary>
+    public DecodeResult? Decode { get; init; }
 }
 
 /// <summary>

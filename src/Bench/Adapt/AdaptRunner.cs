@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Ristbond.Bench.Adapt.Video;
 using Ristbond.Platform;
 
 namespace Ristbond.Bench.Adapt;
@@ -20,6 +21,14 @@ public sealed record SideRecord
     public required long ReceiverRecovered { get; init; }
     public int? SenderExitCode { get; init; }
     public string? Problem { get; init; }
+    /// <summary>With <c>--input pattern</c>: the delivered video as the verifier saw it.</summary>
+    public VideoFindings? Video { get; init; }
+    /// <summary>With <c>--input pattern</c>: frames the side's encoder made (ristbond: its stats' encoder.frames; the baseline: frames its clip player sent).</summary>
+    public long? FramesSent { get; init; }
+    /// <summary>With <c>--input pattern</c>: ffmpeg's decode of the recording after the run.</summary>
+    public DecodeResult? Decode { get; init; }
+    /// <summary>What the links could not do that the scenario asked for (kernel: no delay).</summary>
+    public string? LinkLimitations { get; init; }
 }
 
 /// <summary>
@@ -29,11 +38,8 @@ public sealed record SideRecord
 /// and the bench takes half the time. The price is that both share the 2 cores; at these bitrates (≤ 25 Mbit/s
 /// per side) the senders, receivers and emulator together use well under one core.
 /// </summary>
-public sealed class AdaptRunner(ILogger log)
+public sealed class AdaptRunner(ILogger log, AdaptRunOptions options)
 {
-    /// <summary>If set, ristbond writes its <c>--control-trace</c> here (one file per scenario run).</summary>
-    public string? ControlTracePath { get; init; }
-
     /// <summary>After the input stops: the receivers' 1 s buffer drains and they print their stats once more.</summary>
     const double DrainSeconds = 2.0;
     /// <summary>How long ristbond keeps its links after its input ends (README, SIGINT/SIGTERM); the baseline gets the same.</summary>
@@ -43,26 +49,31 @@ public sealed class AdaptRunner(ILogger log)
     /// <summary>ristbond stops by itself after --duration and lingers 1 s for retransmissions; this is its slack.</summary>
     const double SenderStopSlackSeconds = 6;
 
-    public AdaptRun Run(AdaptScenario scenario, bool sequential)
+    public AdaptRun Run(AdaptScenario scenario)
     {
-        log.LogInformation("bench adapt: {Scenario}, {Seconds:0} s, {Mode}: {Description}", scenario.Name, scenario.DurationSeconds,
-            sequential ? "one side after the other" : "both sides at once", scenario.Description);
-        List<SideRecord> records = sequential
-            ? [.. RunSides(scenario, [SideKind.Ristbond]), .. RunSides(scenario, [SideKind.Baseline])]
-            : RunSides(scenario, [SideKind.Ristbond, SideKind.Baseline]);
+        log.LogInformation("bench adapt: {Scenario}, {Seconds:0} s, {Links} links, {Input}, {Mode}: {Description}", scenario.Name, scenario.DurationSeconds,
+            AdaptRunOptions.Name(options.Links), AdaptRunOptions.Name(options.Input),
+            options.Sequential ? "one side after the other" : "both sides at once", scenario.Description);
+        string? clip = options.Input == AdaptInput.Pattern
+            ? PatternClip.Get(Path.Combine(options.OutDirectory, "cache"), scenario.BaselineBitrateBps, scenario.DurationSeconds, log)
+            : null;
+        List<SideRecord> records = options.Sequential
+            ? [.. RunSides(scenario, [SideKind.Ristbond], clip), .. RunSides(scenario, [SideKind.Baseline], clip)]
+            : RunSides(scenario, [SideKind.Ristbond, SideKind.Baseline], clip);
         SideRecord ristbond = records.Single(r => r.Kind == SideKind.Ristbond), baseline = records.Single(r => r.Kind == SideKind.Baseline);
-        string mode = sequential ? "sequential" : "parallel";
-        return new AdaptRun(AdaptEvaluation.Evaluate(scenario, ristbond, baseline, mode), AdaptPlot.Render(scenario, ristbond, baseline, mode));
+        var context = new AdaptContext(options.Sequential ? "sequential" : "parallel", AdaptRunOptions.Name(options.Links), AdaptRunOptions.Name(options.Input));
+        return new AdaptRun(AdaptEvaluation.Evaluate(scenario, ristbond, baseline, context), AdaptPlot.Render(scenario, ristbond, baseline, $"{context.Mode}, {context.Links} links, {context.Input}"));
     }
 
-    List<SideRecord> RunSides(AdaptScenario scenario, SideKind[] kinds)
+    List<SideRecord> RunSides(AdaptScenario scenario, SideKind[] kinds, string? clip)
     {
         var sides = new List<AdaptSide>();
         try
         {
             foreach (SideKind kind in kinds)
-                sides.Add(new AdaptSide(kind, scenario, kind == SideKind.Ristbond ? ControlTracePath : null));
+                sides.Add(new AdaptSide(kind, scenario, kind == SideKind.Ristbond ? options : options with { ControlTracePath = null }, log, clip));
             Thread.Sleep(ReceiverStartMs);
+            InterruptCleanup.ThrowIfInterrupted();
             string? problem = FirstProblem(sides, senderMayHaveStopped: false);
             if (problem is null)
             {
@@ -80,6 +91,7 @@ public sealed class AdaptRunner(ILogger log)
             foreach (AdaptSide side in sides)
                 side.StopSender();
             Thread.Sleep(TimeSpan.FromSeconds(DrainSeconds));
+            InterruptCleanup.ThrowIfInterrupted();
             problem ??= FirstProblem(sides, senderMayHaveStopped: true);
             if (problem is not null)
                 log.LogWarning("bench adapt: {Scenario}: the run broke: {Problem}", scenario.Name, problem);
@@ -98,6 +110,7 @@ public sealed class AdaptRunner(ILogger log)
         while (MonotonicClock.NowNanos < endNanos)
         {
             MonotonicClock.SleepUntil(Math.Min(endNanos, MonotonicClock.NowNanos + AdaptSide.IntervalNanos));
+            InterruptCleanup.ThrowIfInterrupted();
             // ristbond's --duration counts from its own start, a little after the links': it may end just before endNanos.
             bool nearEnd = MonotonicClock.NowNanos > endNanos - Nanos(0.5);
             if (FirstProblem(sides, nearEnd) is string problem)
@@ -126,11 +139,21 @@ public sealed class AdaptRunner(ILogger log)
     static SideRecord Record(AdaptSide side, string? problem)
     {
         side.StopSampling();
+        side.StopCapture();
+        StatsTimeline? stats = side.StatsTimeline();
+        DecodeResult? decode = null;
+        if (side.Capture.RecordingPath is string recording)
+        {
+            decode = DecodeCheck.Run(recording);
+            // A minute of video is tens of MB: kept only when it did not decode cleanly, for a look.
+            if (decode.Errors == 0)
+                File.Delete(recording);
+        }
         return new SideRecord
         {
             Kind = side.Kind,
             Sender = side.Kind == SideKind.Ristbond ? "ristbond send (adaptive)" : "ristsender (equal weight=1, fixed bitrate)",
-            Stats = side.StatsTimeline(),
+            Stats = stats,
             Wire = side.Wire,
             Capture = side.Capture.Findings(),
             DeliveredBytes = side.Capture.Bytes,
@@ -139,6 +162,10 @@ public sealed class AdaptRunner(ILogger log)
             ReceiverRecovered = side.Receiver.Recovered,
             SenderExitCode = side.Sender?.ExitCode,
             Problem = problem,
+            Video = side.Capture.Video(),
+            FramesSent = side.Kind == SideKind.Ristbond ? (long?)stats?.Samples.Max(x => x.EncoderFrames) : side.FramesSent,
+            Decode = decode,
+            LinkLimitations = side.Links.Limitations,
         };
     }
 

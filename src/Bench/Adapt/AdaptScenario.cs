@@ -6,8 +6,18 @@ using Units = Ristbond.Platform.Units;
 
 namespace Ristbond.Bench.Adapt;
 
-/// <summary>One emulated cellular link of a scenario at its start: up rate, and the same one-way delay both ways.</summary>
-public sealed record AdaptLink(string Name, long RateBps, double DelayMs);
+/// <summary>
+/// One cellular link of a scenario at its start: up rate, and the same one-way delay both ways. A link that follows
+/// a <see cref="Traces.CapacityTrace"/> takes the trace's mean as its rate for the bitrate rules; its rate over time
+/// is the trace's (rate changes at every interval, see <see cref="AdaptScenario.FollowTraces"/>).
+/// </summary>
+public sealed record AdaptLink(string Name, long RateBps, double DelayMs)
+{
+    public Traces.CapacityTrace? Trace { get; init; }
+
+    public static AdaptLink Following(string name, Traces.CapacityTrace trace, double delayMs) =>
+        new(name, (long)trace.MeanBps, delayMs) { Trace = trace };
+}
 
 /// <summary>What a scenario measures beyond goodput and unrecovered packets (see <see cref="AdaptEvaluation"/>).</summary>
 public enum AdaptKind
@@ -18,6 +28,8 @@ public enum AdaptKind
     Aggregation,
     Flapping,
     Healed,
+    /// <summary>Links whose rates follow capacity traces: delivered against the traces' integrated capacity.</summary>
+    Trace,
 }
 
 /// <summary>
@@ -62,6 +74,9 @@ public sealed record AdaptScenario
     /// <summary>Not part of <c>--scenario all</c> (short variants for tests).</summary>
     public bool Hidden { get; init; }
 
+    /// <summary>The delivery goal for this scenario (delivered TS ÷ the links' capacity), where it states one.</summary>
+    public double? CapacityGoal { get; init; }
+
     // ---- bitrates --------------------------------------------------------------------------------------
 
     /// <summary>TS bits/s equal weights can carry at the start: every link gets 1/n, so the slowest link decides.</summary>
@@ -79,8 +94,8 @@ public sealed record AdaptScenario
 
     public long MinBitrateBps => 1_000_000;
 
-    /// <summary>ristbond's ceiling: everything all links can carry at the start, rounded down to 0.5 Mbps.</summary>
-    public long MaxBitrateBps => RoundDown(PayloadCapacityBps(0));
+    /// <summary>ristbond's ceiling: everything all links can carry at the start (their traces' means), rounded down to 0.5 Mbps.</summary>
+    public long MaxBitrateBps => RoundDown(Links.Sum(l => l.RateBps) * PayloadFactor);
 
     public string BaselineRationale => string.Create(CultureInfo.InvariantCulture,
         $"{BaselineHeadroom:P0} of what equal weights carry at the start ({Links.Count} × {Units.FormatBitrate(Links.Min(l => l.RateBps))} slowest link × 1316/1364 = {Units.FormatBitrate(EqualWeightCapacityBps)}), rounded down to 0.5 Mbps");
@@ -129,6 +144,39 @@ public sealed record AdaptScenario
     }
 
     public double MetricEndSeconds => MetricToSeconds > 0 ? MetricToSeconds : DurationSeconds;
+
+    /// <summary>Where delivery is compared with capacity: the whole run where rates follow traces, else the last 20 s (settled).</summary>
+    public (double From, double To) DeliveryWindow => Kind == AdaptKind.Trace ? (0, DurationSeconds) : (Math.Max(0, DurationSeconds - 20), DurationSeconds);
+
+    /// <summary>Every time a link's conditions change (events, blackout ends): the bounds of the steady windows.</summary>
+    public IEnumerable<double> ChangeTimes =>
+        Events.Select(e => e.AtSeconds).Concat(Events.Where(e => e.BlackoutSeconds is not null).Select(e => e.AtSeconds + e.BlackoutSeconds!.Value)).Distinct().Order();
+
+    /// <summary>
+    /// The scenario with a rate change at every interval of each link's trace (from 0 s, to the end of the run),
+    /// after its own events; links without a trace are left as they are.
+    /// </summary>
+    public AdaptScenario FollowTraces()
+    {
+        var events = new List<ScenarioEvent>(Events);
+        foreach (AdaptLink link in Links.Where(l => l.Trace is not null))
+        {
+            long? last = null;
+            for (int i = 0; i * link.Trace!.IntervalSeconds < DurationSeconds && i < link.Trace.RatesBps.Count; i++)
+            {
+                long rate = link.Trace.RatesBps[i];
+                if (rate != last || rate == 0)
+                    events.Add(TraceStep(i * link.Trace.IntervalSeconds, link.Name, rate, link.Trace.IntervalSeconds));
+                last = rate;
+            }
+        }
+        return this with { Events = [.. events.OrderBy(e => e.AtSeconds)] };
+    }
+
+    /// <summary>One interval of a trace: its rate, or for a rate of 0 (an outage) a blackout of the interval: everything dropped, both ways.</summary>
+    static ScenarioEvent TraceStep(double at, string link, long rateBps, double interval) => rateBps > 0
+        ? new(at, link, new ProfilePatch { RateBps = rateBps }, null, null)
+        : new(at, link, null, null, interval);
 
     /// <summary>The LinkEmulator scenario: every link toward <paramref name="target"/>, listening on a free loopback port.</summary>
     public ScenarioFile ToScenarioFile(IPEndPoint target) => new(

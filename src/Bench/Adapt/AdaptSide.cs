@@ -1,5 +1,8 @@
 using System.Globalization;
-using System.Net;
+using Microsoft.Extensions.Logging;
+using Ristbond.Bench.Adapt.Links;
+using Ristbond.Bench.Adapt.Links.Kernel;
+using Ristbond.Bench.Adapt.Video;
 using Ristbond.LinkEmulator;
 using Ristbond.Platform;
 
@@ -7,50 +10,68 @@ namespace Ristbond.Bench.Adapt;
 
 public enum SideKind
 {
-    /// <summary><c>ristbond send -i testsrc</c> with adaptation, its own test source following the recommendation.</summary>
+    /// <summary><c>ristbond send</c> with adaptation, its own source (testsrc or the pattern's encoder) following the recommendation.</summary>
     Ristbond,
-    /// <summary>librist's ristsender with equal weight=1 peers, fed the test stream at the fixed bitrate over UDP.</summary>
+    /// <summary>librist's ristsender with equal weight=1 peers, fed the test stream or the pattern clip at the fixed bitrate over UDP.</summary>
     Baseline,
 }
 
 /// <summary>
-/// One side of a comparison: sender → the scenario's emulated links (their own, seeded alike) → a ristreceiver →
-/// a verifying capture. Records ristbond's stats lines with their arrival times and samples the links' and the
-/// capture's counters every 100 ms on its own thread.
+/// One side of a comparison: sender → the scenario's links (its own: emulated and seeded alike, or kernel links
+/// into a namespace of its own) → a ristreceiver → a verifying capture. Records ristbond's stats lines with their
+/// arrival times and samples the links' and the capture's counters every 100 ms on its own thread.
 /// </summary>
 public sealed class AdaptSide : IDisposable
 {
     public const long IntervalNanos = 100_000_000;
 
+    /// <summary>The port the receivers listen on in their own namespaces (kernel links): nothing else is there.</summary>
+    const int NamespaceReceiverPort = 6000;
+
     readonly AdaptScenario _scenario;
+    readonly AdaptRunOptions _options;
+    readonly string? _clipPath;
+    readonly ILogger _log;
     readonly List<(long Nanos, string Line)> _statsLines = [];
     readonly Lock _lock = new();
     ChildProcess? _sender;
-    RateFeeder? _feeder;
+    IBaselineInput? _feeder;
     Thread? _sampler;
     volatile bool _sampling;
 
-    readonly string? _controlTrace;
-
-    /// <param name="controlTrace">ristbond's <c>--control-trace</c> file, if one is wanted.</param>
-    public AdaptSide(SideKind kind, AdaptScenario scenario, string? controlTrace = null)
+    /// <param name="clipPath">With <c>--input pattern</c>, the baseline's encoded clip (<see cref="PatternClip"/>).</param>
+    public AdaptSide(SideKind kind, AdaptScenario scenario, AdaptRunOptions options, ILogger log, string? clipPath = null)
     {
-        _controlTrace = controlTrace;
         Kind = kind;
         _scenario = scenario;
+        _options = options;
+        _clipPath = clipPath;
+        _log = log;
         Label = kind == SideKind.Ristbond ? "ristbond" : "baseline";
-        Capture = new VerifyingCapture(Label);
-        int receiverPort = UdpCounter.FreePort();
-        Receiver = new ReceiverProcess(Label, receiverPort, Capture.Port, AdaptScenario.ReceiverBufferMs, scenario.ReorderBufferMs);
-        Links = new ScenarioRunner(scenario.ToScenarioFile(new IPEndPoint(IPAddress.Loopback, receiverPort)));
-        Wire = new WireTimeline([.. scenario.Links.Select(l => l.Name)]);
+        Links = options.Links == LinkBackEnd.Kernel
+            ? new KernelLinks(scenario, kind == SideKind.Ristbond ? 0 : 1, NamespaceReceiverPort, log)
+            : new EmulatorLinks(scenario, UdpCounter.FreePort());
+        try
+        {
+            string? recording = options.Input == AdaptInput.Pattern ? Path.Combine(options.OutDirectory, $"{options.FileStem(scenario)}-{Label}.ts") : null;
+            Capture = new VerifyingCapture(Label, Links.Receiver.CaptureAddress, options.Input, recording);
+            Receiver = new ReceiverProcess(Label, Links.Receiver, Capture.Port, AdaptScenario.ReceiverBufferMs, scenario.ReorderBufferMs);
+        }
+        catch
+        {
+            Capture?.Dispose();
+            Links.Dispose();
+            throw;
+        }
+        Wire = new WireTimeline(Links.Names);
+        InterruptCleanup.Register(this);
     }
 
     public SideKind Kind { get; }
     public string Label { get; }
     public VerifyingCapture Capture { get; }
     public ReceiverProcess Receiver { get; }
-    public ScenarioRunner Links { get; }
+    public IAdaptLinks Links { get; }
     /// <summary>Filled by the sampling thread; read it after <see cref="StopSampling"/>.</summary>
     public WireTimeline Wire { get; }
     public ChildProcess? Sender => _sender;
@@ -73,28 +94,36 @@ public sealed class AdaptSide : IDisposable
 
     void StartRistbond()
     {
-        string urls = string.Join(',', Links.Links.Select(l => $"rist://127.0.0.1:{l.ListenEndPoint.Port}?name={l.Name}"));
+        string urls = string.Join(',', Links.Names.Select((name, i) => $"rist://{Links.SenderTargets[i]}?name={name}"));
+        string[] input = _options.Input == AdaptInput.Pattern
+            ? ["-i", "pattern", "--encoder", "x265", "--video-size", $"{PatternClip.Width}x{PatternClip.Height}", "--fps", Number(PatternClip.FramesPerSecond)]
+            : ["-i", "testsrc"];
         _sender = ChildProcess.Ristbond(
         [
-            "send", "-i", "testsrc",
+            "send", .. input,
             "--bitrate", Number(_scenario.StartBitrateBps),
             "--min-bitrate", Number(_scenario.MinBitrateBps),
             "--max-bitrate", Number(_scenario.MaxBitrateBps),
             "--stats-json", "-",
             "--duration", Number(_scenario.DurationSeconds),
             "-o", urls,
-            .. _controlTrace is null ? Array.Empty<string>() : ["--control-trace", _controlTrace],
+            .. _options.ControlTracePath is null ? Array.Empty<string>() : ["--control-trace", _options.ControlTracePath],
         ], OnStdout);
     }
 
     void StartBaseline()
     {
         int inputPort = UdpCounter.FreePort();
-        string urls = string.Join(',', Links.Links.Select(l => $"rist://127.0.0.1:{l.ListenEndPoint.Port}?weight=1"));
+        string urls = string.Join(',', Links.SenderTargets.Select(t => $"rist://{t}?weight=1"));
         _sender = ChildProcess.RistSender($"udp://@127.0.0.1:{inputPort}", urls);
-        _feeder = new RateFeeder(inputPort, _scenario.BaselineBitrateBps);
+        _feeder = _options.Input == AdaptInput.Pattern
+            ? new ClipPlayer(_clipPath ?? throw new InvalidOperationException("no clip for the baseline"), inputPort, _log)
+            : new RateFeeder(inputPort, _scenario.BaselineBitrateBps);
         _feeder.Start();
     }
+
+    /// <summary>Frames the baseline's clip player sent; null for testsrc and for ristbond (whose stats say what its encoder made).</summary>
+    public long? FramesSent => (_feeder as ClipPlayer)?.FramesSent;
 
     void OnStdout(string line)
     {
@@ -132,12 +161,11 @@ public sealed class AdaptSide : IDisposable
     void Sample()
     {
         long next = StartNanos;
-        var counters = new LinkCounters[Links.Links.Count];
+        var counters = new LinkCounters[Links.Names.Count];
         while (_sampling)
         {
             long now = MonotonicClock.NowNanos;
-            for (int i = 0; i < counters.Length; i++)
-                counters[i] = Links.Links[i].UpCounters;
+            Links.ReadUpCounters(counters);
             Wire.Add((now - StartNanos) / 1e9, Capture.Bytes, counters);
             next += IntervalNanos;
             if (next < MonotonicClock.NowNanos)
@@ -153,7 +181,7 @@ public sealed class AdaptSide : IDisposable
         if (Receiver.Process.HasExited)
             return Receiver.Process.DescribeExit();
         if (Links.Fault is Exception fault)
-            return $"link emulator ({Label}): {fault.Message}";
+            return $"{AdaptRunOptions.Name(Links.BackEnd)} links ({Label}): {fault.Message}";
         if (_sender is { HasExited: true } && !_senderStopped && !(Kind == SideKind.Ristbond && ristbondMayHaveStopped))
             return _sender.DescribeExit();
         return null;
@@ -170,13 +198,17 @@ public sealed class AdaptSide : IDisposable
 
     static string Number(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
+    /// <summary>Ends the capture (closing its recording, for the decoder); the side's records stay readable.</summary>
+    public void StopCapture() => Capture.Dispose();
+
     public void Dispose()
     {
+        InterruptCleanup.Done(this);
         StopSampling();
         _feeder?.Dispose();
         _sender?.Dispose();
-        Links.Dispose();
         Receiver.Dispose();
         Capture.Dispose();
+        Links.Dispose();
     }
 }

@@ -12,7 +12,9 @@ public static class AdaptTable
         var text = new StringBuilder();
         ScenarioSettings s = r.Settings;
         text.AppendLine(F($"{r.Scenario}: {r.Description}"));
-        text.AppendLine(F($"  {s.DurationS:0} s, {r.Mode}; baseline: ristsender, equal weights, {Units.FormatBitrate(s.BaselineBitrateBps)} fixed; ristbond: start {Units.FormatBitrate(s.RistbondStartBitrateBps)}, {Units.FormatBitrate(s.RistbondMinBitrateBps)}–{Units.FormatBitrate(s.RistbondMaxBitrateBps)}; receivers: buffer {s.ReceiverBufferMs} ms, reorder-buffer {s.ReorderBufferMs} ms"));
+        text.AppendLine(F($"  {s.DurationS:0} s, {r.Mode}, {r.Links} links, {r.Input}; baseline: ristsender, equal weights, {Units.FormatBitrate(s.BaselineBitrateBps)} fixed; ristbond: start {Units.FormatBitrate(s.RistbondStartBitrateBps)}, {Units.FormatBitrate(s.RistbondMinBitrateBps)}–{Units.FormatBitrate(s.RistbondMaxBitrateBps)}; receivers: buffer {s.ReceiverBufferMs} ms, reorder-buffer {s.ReorderBufferMs} ms"));
+        if (r.LinkLimitations is not null)
+            text.AppendLine($"  links: {r.LinkLimitations}");
         if (r.Broken is not null)
             text.AppendLine($"  RUN BROKE: {r.Broken}");
         text.AppendLine(F($"  {"",-30} {"ristbond",14} {"baseline",14}   {"ristbond (stats)",16}"));
@@ -33,7 +35,7 @@ public static class AdaptTable
     public static string Summary(IReadOnlyList<AdaptReport> reports)
     {
         var text = new StringBuilder();
-        text.AppendLine(F($"{"scenario",-15} {"goodput ristbond / baseline",-29} {"unrecovered rb / base",-22} {"metric",-28} {"ristbond",10} {"baseline",10}  goal"));
+        text.AppendLine(F($"{"scenario (links, input)",-36} {"goodput ristbond / baseline",-29} {"unrecovered rb / base",-22} {"metric",-28} {"ristbond",10} {"baseline",10}  goal"));
         foreach (AdaptReport r in reports)
         {
             MetricResult? m = r.Metrics.Skip(2).FirstOrDefault();
@@ -41,7 +43,8 @@ public static class AdaptTable
             GoalResult fewer = r.Goals[^1];
             string goodput = $"{Units.FormatBitrate(r.Ristbond.DeliveredBps)} / {Units.FormatBitrate(r.Baseline.DeliveredBps)}";
             string unrecovered = $"{r.Ristbond.Unrecovered} / {r.Baseline.Unrecovered} {Verdict(fewer.Met)}";
-            text.AppendLine(F($"{r.Scenario,-15} {goodput,-29} {unrecovered,-22} {m?.Name ?? "",-28} {(m is null ? "" : Value(m, m.Ristbond)),10} {(m is null ? "" : Value(m, m.Baseline)),10}  {(own is null ? "" : Verdict(own.Met))}{(r.Broken is null ? "" : "  (run broke)")}"));
+            string name = $"{r.Scenario} ({r.Links}, {r.Input})";
+            text.AppendLine(F($"{name,-36} {goodput,-29} {unrecovered,-22} {m?.Name ?? "",-28} {(m is null ? "" : Value(m, m.Ristbond)),10} {(m is null ? "" : Value(m, m.Baseline)),10}  {(own is null ? "" : Verdict(own.Met))}{(r.Broken is null ? "" : "  (run broke)")}"));
         }
         return text.ToString();
     }
@@ -53,6 +56,7 @@ public static class AdaptTable
         "s" => AdaptEvaluation.Seconds(v),
         "bit/s" => Units.FormatBitrate(v),
         "ratio" => v.ToString("0.0%", CultureInfo.InvariantCulture),
+        "x" => v.ToString("×0.00", CultureInfo.InvariantCulture),
         _ => v.ToString("#,0.##", CultureInfo.InvariantCulture),
     };
 

@@ -9,7 +9,7 @@ namespace Ristbond.Bench.Adapt;
 /// The baseline's encoder: the test stream at a fixed bitrate, 7×188-byte datagrams evenly spaced on the monotonic
 /// clock, to one UDP port, on its own thread until stopped (as <c>ristbond send -i testsrc</c> makes it).
 /// </summary>
-public sealed class RateFeeder : IDisposable
+public sealed class RateFeeder : IBaselineInput
 {
     /// <summary>Further behind schedule than this (a stalled process), the schedule restarts instead of bursting.</summary>
     const long MaxLagNanos = 200_000_000;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Ristbond.Bench.Adapt.Links;
 
 namespace Ristbond.Bench.Adapt;
 
@@ -27,12 +28,18 @@ public sealed class ReceiverProcess : IDisposable
         public long Received, Recovered, ReportedLost, Lost, Discarded;
     }
 
-    public ReceiverProcess(string side, int listenPort, int outputPort, int bufferMs, int reorderBufferMs)
+    /// <param name="placement">Where it runs (a network namespace, or the bench's own) and the addresses it listens on, one URL each.</param>
+    /// <param name="outputPort">The capture's port at <see cref="ReceiverPlacement.CaptureAddress"/>.</param>
+    public ReceiverProcess(string side, ReceiverPlacement placement, int outputPort, int bufferMs, int reorderBufferMs)
     {
-        ListenPort = listenPort;
-        string url = string.Create(CultureInfo.InvariantCulture, $"rist://@127.0.0.1:{listenPort}?buffer={bufferMs}&reorder-buffer={reorderBufferMs}");
-        _process = new ChildProcess($"ristreceiver ({side})", "ristreceiver",
-            ["-p", "1", "-i", url, "-o", $"udp://127.0.0.1:{outputPort}", "-S", "500", "-v", "6"], Parse, Parse);
+        ListenPort = placement.Listen[0].Port;
+        string url = string.Join(',', placement.Listen.Select(l =>
+            string.Create(CultureInfo.InvariantCulture, $"rist://@{l}?buffer={bufferMs}&reorder-buffer={reorderBufferMs}")));
+        string[] arguments = ["-p", "1", "-i", url, "-o", $"udp://{placement.CaptureAddress}:{outputPort}", "-S", "500", "-v", "6"];
+        (string program, string[] args) = ("ristreceiver", arguments);
+        if (placement.Namespace is string ns)
+            (program, args) = ("ip", ["netns", "exec", ns, program, .. args]);
+        _process = new ChildProcess($"ristreceiver ({side})", program, args, Parse, Parse);
     }
 
     public int ListenPort { get; }

@@ -30,6 +30,12 @@ public sealed record StatsSample
     public double? BitrateBps { get; init; }
     public double? RecommendedBitrateBps { get; init; }
     public double? InputBps { get; init; }
+    /// <summary>With <c>-i pattern</c>: what the encoder was last set to (<c>encoder.bitrate_bps</c>).</summary>
+    public double? EncoderBitrateBps { get; init; }
+    /// <summary>With <c>-i pattern</c>: frames the encoder made so far (<c>encoder.frames</c>).</summary>
+    public double? EncoderFrames { get; init; }
+    /// <summary>With <c>-i pattern</c>: frames dropped for falling behind real time (<c>encoder.skipped_frames</c>).</summary>
+    public double? EncoderSkippedFrames { get; init; }
     public required IReadOnlyList<StatsLink> Links { get; init; }
     /// <summary>Events with ristbond's own times (<see cref="StatsTimeline"/> converts them).</summary>
     public IReadOnlyList<StatsEvent> Events { get; init; } = [];
@@ -77,6 +83,9 @@ public sealed record StatsSample
                 BitrateBps = Number(root, "bitrate_bps"),
                 RecommendedBitrateBps = Number(root, "recommended_bitrate_bps"),
                 InputBps = root.TryGetProperty("totals", out JsonElement totals) ? Number(totals, "input_bps") : null,
+                EncoderBitrateBps = root.TryGetProperty("encoder", out JsonElement encoder) ? Number(encoder, "bitrate_bps") : null,
+                EncoderFrames = root.TryGetProperty("encoder", out JsonElement frames) ? Number(frames, "frames") : null,
+                EncoderSkippedFrames = root.TryGetProperty("encoder", out JsonElement skipped) ? Number(skipped, "skipped_frames") : null,
                 Links = linkList,
                 Events = events,
             };
