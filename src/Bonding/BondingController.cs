@@ -244,13 +244,14 @@ public sealed class BondingController
     /// </summary>
     double UsableCapacity(ReadOnlySpan<double> preferences, LinkTracker? nackLink, bool deadLinkBurst, long now)
     {
-        double total = 0, weighted = 0, highestPreference = 0;
+        double total = 0, weighted = 0, highestPreference = 0, capacities = 0;
         for (int i = 0; i < _links.Count; i++)
         {
             LinkTracker link = _links[i];
             if (link.State == LinkState.Connecting && now - link.AddedNanos < _options.ConnectGraceNanos)
             {
                 total += link.Capacity.EstimateBps * (1 - _options.Headroom);
+                capacities += link.Capacity.EstimateBps * (1 - _options.Headroom);
                 continue;
             }
             if (!link.State.CarriesTraffic() || preferences[i] <= 0)
@@ -259,8 +260,13 @@ public sealed class BondingController
             total += carries;
             weighted += carries * preferences[i];
             highestPreference = Math.Max(highestPreference, preferences[i]);
+            capacities += link.Capacity.EstimateBps * (1 - _options.Headroom) * link.WeightHealth;
         }
-        return highestPreference > 0 ? Math.Min(total, weighted / highestPreference) : total;
+        double planned = highestPreference > 0 ? Math.Min(total, weighted / highestPreference) : total;
+        // Draining queues and the reserve for a burst of retransmissions are transients: they may take the stream
+        // down by a bounded part for a moment, never further than the links' capacities themselves went (after a
+        // link's capacity fell, both came on top of it, and the stream was cut twice as deep as the fall).
+        return Math.Max(planned, Math.Min(total == 0 ? 0 : capacities, planned > 0 ? capacities : 0) * (1 - _options.TransientCutMax));
     }
 
     /// <summary>

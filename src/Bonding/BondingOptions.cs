@@ -56,9 +56,9 @@ public sealed record BondingOptions
     /// <summary>
     /// How long a queue that stands still, neither building nor draining while the plan sends less to drain it, is
     /// taken for a queue before it is taken for a step in the path's delay (a handover, a route change) and the base
-    /// RTT re-learned from it.
+    /// RTT re-learned from it. A queue of ours past the target drains within a few reports once the plan sends less.
     /// </summary>
-    public long RebaseAfterNanos { get; init; } = 1 * S;
+    public long RebaseAfterNanos { get; init; } = 400 * Ms;
 
     /// <summary>Capacity assumed for a link before anything is known about it (no modem prior, no start bitrate).</summary>
     public double InitialCapacityBps { get; init; } = 1_000_000;
@@ -147,14 +147,20 @@ public sealed record BondingOptions
     /// Each link is planned this far under its estimate: the estimate runs ahead of the capacity by up to this much
     /// (that is the probe: a queue shows when it does), so the link is sent between 1 − this and 1 of what it carries.
     /// </summary>
-    public double Headroom { get; init; } = 0.06;
+    public double Headroom { get; init; } = 0.08;
     /// <summary>
     /// Part of the lowest-RTT link's capacity kept for retransmissions: the receiver sends every NACK there, so a loss
     /// burst on any link comes back as a burst of retransmissions on that one.
     /// </summary>
     public double RetransmitReserve { get; init; } = 0.05;
+    /// <summary>
+    /// The most that draining queues and the NACK link's reserve for a burst of retransmissions take off the stream
+    /// below what the links' estimates carry: they are moments, which the queues and the receiver's buffer absorb, and
+    /// a cut deeper than the capacity that went is a whipsaw the viewer sees.
+    /// </summary>
+    public double TransientCutMax { get; init; } = 0.15;
     /// <summary>A link whose queue is past <see cref="QueueTargetMs"/> is planned down by this share per 100 ms of excess queue, so it drains in under a second; at most by half.</summary>
-    public double DrainPer100Ms { get; init; } = 0.5;
+    public double DrainPer100Ms { get; init; } = 0.25;
     /// <summary>
     /// The survivors' capacity kept free for a dead link's retransmissions while they come, as a part of the share the
     /// dead link carried: what it lost between falling silent and being found dead (about a third of a second of its

@@ -7,6 +7,8 @@ namespace Ristbond.Bonding;
 /// </summary>
 public sealed class LinkTracker
 {
+    /// <summary>Retransmissions above this share of what a link is sent are a burst (another link's losses), not its load.</summary>
+    const double RetransmitBurstShare = 0.2;
     /// <summary>librist's smoothed RTT starts at 0 and climbs for a few hundred ms: a new link's first samples would give a base far too low.</summary>
     const long RttSettleNanos = 700_000_000;
     /// <summary>
@@ -53,6 +55,7 @@ public sealed class LinkTracker
 
     /// <summary>Takes one tick's readings. <paramref name="streamBps"/> is the stream's payload rate over the tick.</summary>
     /// <param name="deadLinkBurst">Another link died a moment ago: its part and its retransmissions land here at once.</param>
+    /// <remarks>Either that or a burst of retransmissions on this link: its queue is the burst passing, and only one at the buffer's limit is acted on.</remarks>
     public void Estimate(in LinkObservation now, long nowNanos, double seconds, double streamBps, bool deadLinkBurst = false)
     {
         SignalFactor = now.SignalFactor <= 0 ? 1 : Math.Min(1, now.SignalFactor);
@@ -74,7 +77,9 @@ public sealed class LinkTracker
                 Answers.Add(nowNanos, now.ReportNanos, now.ReceivedPackets, now.RttMs, now.KeepalivesPerSecond, reportSeconds, retransmitted > 0);
             _last = now; // no new report: _last stays, so the next delta spans both ticks
         }
-        Capacity.Update(SendRateBps, PlannedShare * streamBps + RetransmitRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, Answers.RecentRatio, deadLinkBurst);
+                // A burst of retransmissions (another link's losses, all sent here) builds a queue that passes with it.
+        bool retransmitBurst = RetransmitRateBps > RetransmitBurstShare * SendRateBps;
+        Capacity.Update(SendRateBps, PlannedShare * streamBps + RetransmitRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, Answers.RecentRatio, deadLinkBurst || retransmitBurst);
     }
 
     void AddRttSamples(in LinkObservation now, long nowNanos)
@@ -104,8 +109,8 @@ public sealed class LinkTracker
     public double WeightDrain { get; private set; } = 1;
 
     /// <summary>
-    /// 1 while the queue is under the target; down by <see cref="BondingOptions.DrainPer100Ms"/> per 100 ms past it, to a
-    /// quarter at most: the estimate says what the link carries, and sending under that empties a standing queue
+    /// 1 while the queue is under the target; down by <see cref="BondingOptions.DrainPer100Ms"/> per 100 ms past it, to
+    /// half at most: the estimate says what the link carries, and sending under that empties a standing queue
     /// before its packets come too late for the receiver's reorder window (late, they are NACKed, and their
     /// retransmissions, all on the NACK link, overload that one in turn).
     /// </summary>
@@ -116,7 +121,7 @@ public sealed class LinkTracker
     }
 
     /// <summary>The least a draining link is planned at, of what it carries: it must keep being measured.</summary>
-    const double MinDrainFactor = 0.25;
+    const double MinDrainFactor = 0.5;
 
     /// <summary>When the link was last declared dead (<see cref="long.MinValue"/> if never).</summary>
     public long DiedAtNanos { get; private set; } = long.MinValue;
@@ -145,9 +150,9 @@ public sealed class LinkTracker
         bool ownLoss = nowNanos - _queueHighAtNanos < OwnLossLagNanos;
         double previous = Health;
         Health = LinkHealth.Combine(LinkHealth.LossFactor(ownLoss ? 0 : Loss, _options), LinkHealth.RttFactor(Rtt.LatestMs, _options), SignalFactor);
-        // A fall must last two ticks to move the share or count as a dip: one tick's reading of loss is a handful of
-        // retransmissions, and a single clump of them is noise, not a link getting worse.
-        double sustained = Math.Max(Health, previous);
+        // A fall must last two ticks to move the share or count as a dip (one tick's reading of loss is a handful of
+        // retransmissions, and a single clump of them is noise, not a link getting worse), unless it is a deep one.
+        double sustained = Health < _options.DegradedBelow ? Health : Math.Max(Health, previous);
         _recentHealth.Add(sustained, nowNanos);
         long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2
             : States.FlapPenalty >= 0.5 ? _options.HealthRiseAfterDipNanos : _options.HealthRiseDelayNanos;

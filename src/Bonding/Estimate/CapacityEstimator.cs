@@ -24,6 +24,10 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     const long DefaultTickNanos = 100_000_000;
     /// <summary>The most one measurement raises the estimate by: a burst of retransmissions on the NACK link while its queue drains reads as a huge capacity.</summary>
     const double MaxRisePerMeasurement = 1.25;
+    /// <summary>The deepest cut a queue merely building makes at once (a probe overshoots by the headroom and a round trip's growth).</summary>
+    const double BuildingCutMax = 0.15;
+    /// <summary>The counting noise of <see cref="AnswerMeter.RecentRatio"/> (about fifteen answers), which a reading must clear to count.</summary>
+    const double AnswerNoise = 0.1;
     /// <summary>The slope seen tends to 1 as the rate sent far exceeds the capacity: past this the link carries next to nothing.</summary>
     const double MaxObservedSlope = 0.95;
     /// <summary>A span whose mean rate sent is more than this over its lowest tick is not steady enough to measure on.</summary>
@@ -88,18 +92,21 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         // Tail-dropping or about to: whatever the span, the link carries what it is sent less what it drops.
         bool overloaded = queue >= options.QueueOverloadMs;
         long span = Math.Min(options.MeasureWindowNanos, rtt.BusySpanNanos(nowNanos, present));
-        // A queue racing up (a link whose capacity just fell far under its share) is unmistakable within a couple of
-        // reports, and waiting for the usual span would let it pass the buffer's limit first. Its answers say what it
+        // A queue racing up past twice the target (a link whose capacity just fell far under its share) is unmistakable
+        // within a couple of reports, and waiting for the usual span would let it pass the buffer's limit first. (Under
+        // that, a probe's overshoot and librist's round bursts race for a report too: the usual span measures them.) Its answers say what it
         // carries sooner than its thinning RTT samples: they come back at what it carries of what it is sent.
         double recentSlope = rtt.QueueSlope(nowNanos, RacingSpanNanos);
         if (deadLinkBurst && !overloaded)
             return;
-        if (rtt.Growing && queue >= options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos)
+        if (rtt.Growing && queue >= 2 * options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos)
         {
             double sent = RateBps = Mean(_sent, nowNanos - lag - RacingSpanNanos, nowNanos - lag);
             double seen = 1 - Math.Min(recentSlope, MaxObservedSlope);
+            // The answers count only where they say much more than the slope: two reports hold fifteen of them, and
+            // their noise alone cut links that were only just overloaded by a quarter.
             if (recentAnswerRatio > 0)
-                seen = Math.Min(seen, recentAnswerRatio);
+                seen = Math.Min(seen, recentAnswerRatio + AnswerNoise);
             Measured(sent * seen, nowNanos);
             _racedAt = FedQueueAtNanos = nowNanos; // its effect shows a round trip and a span later: until then the queue still races
             return;
@@ -131,12 +138,18 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
                 // Overloaded, the answers say the same sooner (less what its tail drops).
                 double seen = 1 - Math.Min(slope, MaxObservedSlope);
                 if (overloaded && recentAnswerRatio > 0)
-                    seen = Math.Min(seen, recentAnswerRatio);
+                    seen = Math.Min(seen, recentAnswerRatio + AnswerNoise);
                 // Right after a racing queue was cut, the span still holds the rates from before the cut: it may only
                 // confirm or lower what the answers said.
                 bool afterRace = nowNanos - _racedAt <= lag + options.MeasureWindowNanos;
-                if (!afterRace || rate * seen < _estimate)
-                    Measured(rate * seen, nowNanos);
+                double measured = rate * seen;
+                // A queue building, not racing nor at the buffer's limit, is a probe's overshoot, or a step in the path's
+                // delay rising through librist's smoothing: either way no reason for a deep cut. A capacity that fell far
+                // races, and is cut there.
+                if (building && !overloaded)
+                    measured = Math.Max(measured, _estimate * (1 - BuildingCutMax));
+                if (!afterRace || measured < _estimate)
+                    Measured(measured, nowNanos);
                 _standingSince = long.MinValue;
                 return;
             }

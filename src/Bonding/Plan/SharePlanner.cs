@@ -4,20 +4,22 @@ namespace Ristbond.Bonding;
 /// Stage 3: what each link is planned to carry, and so its share of the stream. A link in rotation may carry its
 /// capacity estimate less the headroom (the estimate runs that far ahead: it is the probe), times the health its
 /// weight follows, times its configured preference; the lowest-RTT link keeps a reserve for the retransmissions
-/// that all come to it. A link with a queue past the target is planned lower until it drains; a probing link gets
+/// that all come to it. A link with a queue past the target is planned lower until it drains (and the stream with
+/// it: the others have no room to take its part); a probing link gets
 /// a trial share; a degraded one wins no share back while a live link can carry it. Pure: no I/O, no clock.
 /// </summary>
 public sealed class SharePlanner(BondingOptions options)
 {
     /// <summary>
-    /// What a link can be counted on to carry now, bits/s: capacity less headroom and the retransmission reserve,
-    /// times health. This is what the recommendation sums (<paramref name="health"/> the link's own now, or the
-    /// slower-rising one its share follows).
+    /// What a link is planned to carry now, bits/s: capacity less headroom and the retransmission reserve, times
+    /// <paramref name="health"/>, times its drain while its queue is past the target. Both its share and the
+    /// recommendation are made of this, so a link draining sheds its part of the stream rather than pass it to the
+    /// others, which run as near their capacity as it does (passed on, it built their queues in turn).
     /// </summary>
     public double Carries(LinkTracker link, LinkTracker? nackLink, int linkCount, bool deadLinkBurst, double health)
     {
         double capacity = link.Capacity.EstimateBps;
-        return Math.Max(0, capacity * (1 - options.Headroom) - Reserve(link, nackLink, linkCount, capacity, deadLinkBurst)) * health;
+        return Math.Max(0, capacity * (1 - options.Headroom) - Reserve(link, nackLink, linkCount, capacity, deadLinkBurst)) * health * link.WeightDrain;
     }
 
     /// <summary>The shares to plan, one per link in <paramref name="links"/> order: null for a copy link (weight 0), 0 for one out of rotation.</summary>
@@ -34,7 +36,7 @@ public sealed class SharePlanner(BondingOptions options)
             // A floor under health keeps the split proportional when every link is sick at once: all at weight 1 would
             // give a dead link, also at 1, an equal part of the stream.
             double merit = options.Adaptive
-                ? Math.Max(options.MinCapacityBps, Carries(link, nackLink, links.Count, deadLinkBurst, Math.Max(0.02, link.WeightHealth))) * link.WeightDrain
+                ? Math.Max(options.MinCapacityBps, Carries(link, nackLink, links.Count, deadLinkBurst, Math.Max(0.02, link.WeightHealth)))
                 : 1;
             raw[i] = link.State.CarriesTraffic() && preferences[i] > 0 ? merit * preferences[i] : 0;
             total += raw[i];
