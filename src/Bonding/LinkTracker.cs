@@ -74,7 +74,7 @@ public sealed class LinkTracker
         {
             AddRttSamples(now, nowNanos);
             if (now.KeepalivesPerSecond > 0 && State.CarriesTraffic())
-                Answers.Add(nowNanos, now.ReportNanos, now.ReceivedPackets, now.RttMs, now.KeepalivesPerSecond, reportSeconds, retransmitted > 0);
+                Answers.Add(nowNanos, now.ReportNanos, now.ReceivedPackets, now.RttMs, now.KeepalivesPerSecond, reportSeconds, now.RetransmittedPackets);
             _last = now; // no new report: _last stays, so the next delta spans both ticks
         }
                 // A burst of retransmissions (another link's losses, all sent here) builds a queue that passes with it.

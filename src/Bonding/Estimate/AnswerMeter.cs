@@ -6,8 +6,8 @@ namespace Ristbond.Bonding;
 /// is its loss (judged in <see cref="LossAttribution"/>). Two corrections keep a queue from reading as loss: the
 /// answers counted over the window left a round trip earlier, so while the RTT grows fewer were sent in that span
 /// (and more while it shrinks), and while the RTT rises fast the correction is guesswork, so the link is not measured then;
-/// and the receiver's NACKs arrive on one link and are counted with its answers, so that link is not measured while
-/// it retransmits. A link not measured keeps its last reading for a while.
+/// and the receiver's NACKs arrive on one link and are counted with its answers: they are taken out by an estimate,
+/// and while that link retransmits much it is not measured. A link not measured keeps its last reading for a while.
 /// </summary>
 public sealed class AnswerMeter
 {
@@ -18,6 +18,7 @@ public sealed class AnswerMeter
 
     readonly CounterWindow _answers = new(WindowNanos);
     readonly CounterWindow _recentAnswers = new(RecentWindowNanos);
+    readonly CounterWindow _retransmissions = new(WindowNanos);
     readonly CounterWindow _rttMicros = new(WindowNanos);
     /// <summary>
     /// An RTT rising faster than this (s/s) holds back so many answers that the correction is guesswork: a queue
@@ -27,6 +28,10 @@ public sealed class AnswerMeter
     const double MaxRttRise = 0.15;
     /// <summary>The span of <see cref="RecentRatio"/>: two of librist's reports.</summary>
     const long RecentWindowNanos = 150_000_000;
+    /// <summary>NACK packets counted among the answers per packet the link retransmitted (librist batches a few per NACK).</summary>
+    const double NacksPerRetransmission = 0.5;
+    /// <summary>Retransmissions per keepalive above which the answers cannot be told from the NACKs.</summary>
+    const double MaxMeasuredRetransmissions = 0.3;
     /// <summary>Answers per keepalive above this are not answers alone (NACKs arrived with them).</summary>
     const double MaxRatio = 1.15;
     /// <summary>How long a reading taken before the link began to retransmit, or its RTT to race, still counts.</summary>
@@ -48,12 +53,18 @@ public sealed class AnswerMeter
     public double Peak { get; private set; }
 
     /// <param name="receivedPackets">RTCP packets received on the link since it was added (answers and NACKs).</param>
-    /// <param name="retransmittedNow">Whether the link retransmitted this tick (it is the NACK link).</param>
-    public void Add(long nowNanos, long reportNanos, long receivedPackets, double rttMs, double keepalivesPerSecond, double reportSeconds, bool retransmittedNow)
+    /// <param name="retransmittedPackets">Packets the link retransmitted since it was added (it is the NACK link when they grow).</param>
+    public void Add(long nowNanos, long reportNanos, long receivedPackets, double rttMs, double keepalivesPerSecond, double reportSeconds, long retransmittedPackets)
     {
-        if (retransmittedNow)
-            _retransmittedAtNanos = nowNanos;
         _answers.Add(reportNanos, receivedPackets);
+        _retransmissions.Add(reportNanos, retransmittedPackets);
+        // The NACKs that asked for a few retransmissions are a few RTCP packets among the answers: taken out at one per
+        // two retransmissions (librist's receiver asks for several sequence numbers in one when losses bunch), the
+        // link stays measured, and a link that loses while it is the NACK link shows it. Many retransmissions (another
+        // link's burst) leave too few answers to tell: then it is not measured.
+        double retransmitted = _retransmissions.TryRate(out double r) ? r : 0;
+        if (retransmitted > MaxMeasuredRetransmissions * keepalivesPerSecond)
+            _retransmittedAtNanos = nowNanos;
         _recentAnswers.Add(reportNanos, receivedPackets);
         RecentRatio = _recentAnswers.TryRate(out double recent) ? recent / keepalivesPerSecond : 0;
         if (rttMs > 0)
@@ -71,7 +82,7 @@ public sealed class AnswerMeter
         else if (_answers.TryRate(out double answersPerSecond))
         {
             double sentPerAnswerSecond = _rttMicros.TryRate(out double rttMicrosPerSecond) ? Math.Clamp(1 - rttMicrosPerSecond / 1e6, 0.8, 1.25) : 1;
-            double ratio = answersPerSecond / (keepalivesPerSecond * sentPerAnswerSecond);
+            double ratio = Math.Max(0, answersPerSecond - NacksPerRetransmission * retransmitted) / (keepalivesPerSecond * sentPerAnswerSecond);
             // More answers than keepalives are NACKs or other RTCP counted with them: not a reading of the link.
             if (ratio <= MaxRatio)
             {
@@ -92,6 +103,7 @@ public sealed class AnswerMeter
         Ratio = RecentRatio = 0;
         _answers.Clear();
         _recentAnswers.Clear();
+        _retransmissions.Clear();
         _rttMicros.Clear();
     }
 

@@ -94,8 +94,9 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         long span = Math.Min(options.MeasureWindowNanos, rtt.BusySpanNanos(nowNanos, present));
         // A queue racing up past twice the target (a link whose capacity just fell far under its share) is unmistakable
         // within a couple of reports, and waiting for the usual span would let it pass the buffer's limit first. (Under
-        // that, a probe's overshoot and librist's round bursts race for a report too: the usual span measures them.) Its answers say what it
-        // carries sooner than its thinning RTT samples: they come back at what it carries of what it is sent.
+        // that, a probe's overshoot and librist's round bursts race for a report too: the usual span measures them.)
+        // Its answers say what it carries sooner than its thinning RTT samples: they come back at what it carries of
+        // what it is sent.
         double recentSlope = rtt.QueueSlope(nowNanos, RacingSpanNanos);
         if (deadLinkBurst && !overloaded)
             return;
@@ -107,7 +108,8 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             // their noise alone cut links that were only just overloaded by a quarter.
             if (recentAnswerRatio > 0)
                 seen = Math.Min(seen, recentAnswerRatio + AnswerNoise);
-            Measured(sent * seen, nowNanos);
+            if (sent * seen < _estimate)
+                Measured(sent * seen, nowNanos); // a racing queue says "less than it was sent", never more
             _racedAt = FedQueueAtNanos = nowNanos; // its effect shows a round trip and a span later: until then the queue still races
             return;
         }
