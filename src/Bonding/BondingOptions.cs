@@ -58,7 +58,7 @@ public sealed record BondingOptions
     /// taken for a queue before it is taken for a step in the path's delay (a handover, a route change) and the base
     /// RTT re-learned from it. A queue of ours past the target drains within a few reports once the plan sends less.
     /// </summary>
-    public long RebaseAfterNanos { get; init; } = 400 * Ms;
+    public long RebaseAfterNanos { get; init; } = 1 * S;
 
     /// <summary>Capacity assumed for a link before anything is known about it (no modem prior, no start bitrate).</summary>
     public double InitialCapacityBps { get; init; } = 1_000_000;

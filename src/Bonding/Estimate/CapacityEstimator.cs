@@ -160,7 +160,10 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
             // A queue that stands still is either the link carrying exactly what it is sent, or no queue at all but a
             // step in the path's delay. A real one drains once the plan sends less (the planner does, past the
             // target), and is measured then; one that stays put a while is the path's delay, learned as the new base.
-            if (_standingSince == long.MinValue)
+            // Only while the plan sends it less than it carries: a queue we keep feeding at its rate stands as well.
+            if (filled)
+                _standingSince = long.MinValue;
+            else if (_standingSince == long.MinValue)
                 _standingSince = nowNanos;
             else if (nowNanos - _standingSince >= options.RebaseAfterNanos)
             {
