@@ -89,11 +89,6 @@ public sealed class BadInputTests
         AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000", "--status-listen", listen], 2, ["--status-listen", why]);
 
     [Fact]
-    public void Missing_librist_is_named() =>
-        AssertOneLineError(["send", "-i", "testsrc", "-o", "rist://127.0.0.1:5000"], 4, ["librist not found", "/nonexistent/librist.so.4"],
-            new Dictionary<string, string> { ["RISTBOND_LIBRIST"] = "/nonexistent/librist.so.4" });
-
-    [Fact]
     public void Missing_libx265_is_named() =>
         AssertOneLineError(["send", "-i", "pattern", "-o", "rist://127.0.0.1:5000"], 4, ["Could not load libx265", "/nonexistent/libx265.so.199"],
             new Dictionary<string, string> { ["RISTBOND_LIBX265"] = "/nonexistent/libx265.so.199" });
