@@ -31,7 +31,7 @@ public sealed class ReceiverProcess : IDisposable
     {
         ListenPort = listenPort;
         string url = string.Create(CultureInfo.InvariantCulture, $"rist://@127.0.0.1:{listenPort}?buffer={bufferMs}&reorder-buffer={reorderBufferMs}");
-        _process = new ChildProcess($"ristreceiver ({side})", "ristreceiver",
+        _process = new ChildProcess($"ristreceiver ({side})", LibristTools.PathOf("ristreceiver"),
             ["-p", "1", "-i", url, "-o", $"udp://127.0.0.1:{outputPort}", "-S", "500", "-v", "6"], Parse, Parse);
     }
 
