@@ -36,6 +36,8 @@ public sealed class BadInputTests
     [InlineData("srt://127.0.0.1:5000", "only rist://")]
     [InlineData("rist://@:5000", "listen mode")]
     [InlineData("rist://127.0.0.1:5000?aes-type=512&secret=x", "aes-type=512")]
+    [InlineData("rist://127.0.0.1:5000?secret=x", "secret= needs aes-type=128, 192 or 256")]
+    [InlineData("rist://127.0.0.1:5000?username=van&password=x&secret=x&aes-type=256", "username= (SRP authentication) is not available")]
     public void Malformed_output_url_is_named(string url, string why) =>
         AssertOneLineError(["send", "-i", "testsrc", "-o", url], 2, ["--output", why]);
 
