@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # ristbond: one entry point for setup, build, tests, the demo and the NativeAOT binary.
-#   ./build.sh            setup (apt-get, dotnet restore) and build
+#   ./build.sh            setup (apt-get, librist from source, dotnet restore) and build
 #   ./build.sh test       build, publish NativeAOT, run every test (the board's too)
 #   ./build.sh run        demo: HEVC test pattern over 3 emulated links to a local ristreceiver (Ctrl-C stops)
-#   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond
+#   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond (librist linked in)
 #   ./build.sh bench      packet-path, whole-process, video and adaptive-bonding figures (see README)
 #   ./build.sh board-test the emulated encoder board: boot a QEMU guest, run its steps (board/qemu-x86_64)
 set -euo pipefail
@@ -53,7 +53,7 @@ build() {
 
 # NativeAOT, with the static librist of the same rid linked in (librist must not be in DT_NEEDED).
 aot() {
-  local rid=${1:-$HOST_RID} out=$AOT_DIR/${1:-$HOST_RID}
+  local rid=${1:-linux-x64} out=$AOT_DIR/${1:-linux-x64}
   "$ROOT/tools/native/build-librist" "$rid"
   log "NativeAOT publish for $rid"
   dotnet publish src/Appliance -c "$CONFIG" -r "$rid" -p:PublishAot=true --nologo -v q -o "$out"
