@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # ristbond: one entry point for setup, build, tests, the demo and the NativeAOT binary.
-#   ./build.sh            setup (apt-get, dotnet restore) and build
+#   ./build.sh            setup (apt-get, librist from source, dotnet restore) and build
 #   ./build.sh test       build, publish NativeAOT, run every test (the board's too)
 #   ./build.sh run        demo: HEVC test pattern over 3 emulated links to a local ristreceiver (Ctrl-C stops)
-#   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond
+#   ./build.sh aot [rid]  publish the NativeAOT binary to artifacts/aot/<rid>/ristbond (librist linked in)
 #   ./build.sh bench      packet-path, whole-process, video and adaptive-bonding figures (see README)
 #   ./build.sh board-test the emulated encoder board: boot a QEMU guest, run its steps (board/qemu-x86_64)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$PWD
 
-# Debian packages the build, the tests and the demo need. Installed only when missing.
-APT_PACKAGES=(librist4 librist-dev rist-tools ffmpeg gcc zlib1g-dev iproute2 nftables procps dbus python3-dbusmock modemmanager-dev libsystemd0 libx265-199 libx265-dev chromium systemd)
+# Debian packages the build, the tests and the demo need. Installed only when missing. librist is not among
+# them: tools/native/build-librist builds it from source (meson, ninja-build, patch, xz-utils; apt-get fetches
+# the source), and the tests run its ristsender/ristreceiver. ffmpeg still pulls in Debian's librist4 for its
+# own rist input, which some tests use as a second kind of receiver.
+APT_PACKAGES=(meson ninja-build patch xz-utils ffmpeg gcc zlib1g-dev iproute2 nftables procps dbus python3-dbusmock modemmanager-dev libsystemd0 libx265-199 libx265-dev chromium systemd)
 # The emulated board's kernel source, emulator, guest userland and kernel build tools: only
 # `./build.sh board-test` (and so `test`) installs these (the kernel source alone is 140 MB).
 BOARD_APT_PACKAGES=(linux-source-6.1 qemu-system-x86 busybox-static cpio xz-utils iproute2 socat make gcc flex bison bc libelf-dev libssl-dev)
 SOLUTION=ristbond.slnx
 CONFIG=Release
 AOT_DIR=$ROOT/artifacts/aot
+HOST_RID=linux-x64
+# librist's ristsender and ristreceiver of the build ristbond links: what the tests, benches and demo run.
+export RISTBOND_RIST_TOOLS=$ROOT/artifacts/librist/$HOST_RID/bin
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
@@ -35,6 +41,7 @@ install_missing_packages() {
 setup() {
   install_missing_packages "${APT_PACKAGES[@]}"
   command -v dotnet >/dev/null || { echo "build.sh: the .NET SDK 10 (dotnet) is not on PATH" >&2; exit 1; }
+  "$ROOT/tools/native/build-librist" "$HOST_RID"
   log "dotnet restore"
   dotnet restore "$SOLUTION" --nologo -v q
 }
@@ -44,26 +51,21 @@ build() {
   dotnet build "$SOLUTION" -c "$CONFIG" --no-restore --nologo -v q -clp:NoSummary
 }
 
-# NativeAOT: net10.0 where its NativeAOT runtime pack can be restored, else net9.0 (say which).
+# NativeAOT, with the static librist of the same rid linked in (librist must not be in DT_NEEDED).
 aot() {
-  local rid=${1:-linux-x64} out=$AOT_DIR/${1:-linux-x64} tfm
-  for tfm in net10.0 net9.0; do
-    log "NativeAOT publish for $rid with $tfm"
-    if dotnet restore src/Appliance -r "$rid" -p:PublishAot=true -p:RistbondTfm=$tfm --nologo -v q >"$ROOT/artifacts/aot-restore-$tfm.log" 2>&1; then
-      dotnet publish src/Appliance -c "$CONFIG" -r "$rid" -p:PublishAot=true -p:RistbondTfm=$tfm --no-restore --nologo -v q -o "$out"
-      echo "$tfm" >"$out/TARGET_FRAMEWORK"
-      log "NativeAOT binary: $out/ristbond ($tfm)"
-      return 0
-    fi
-    grep -m1 -o 'Unable to find package [^ ]*' "$ROOT/artifacts/aot-restore-$tfm.log" | sed "s/^/    $tfm: /" >&2 || true
-    log "$tfm NativeAOT packs for $rid cannot be restored here; trying the next target framework"
-  done
-  echo "build.sh: no NativeAOT runtime pack for $rid could be restored (see artifacts/aot-restore-*.log)" >&2
-  return 1
+  local rid=${1:-linux-x64} out=$AOT_DIR/${1:-linux-x64}
+  "$ROOT/tools/native/build-librist" "$rid"
+  log "NativeAOT publish for $rid"
+  dotnet publish src/Appliance -c "$CONFIG" -r "$rid" -p:PublishAot=true --nologo -v q -o "$out"
+  if readelf -d "$out/ristbond" | grep -q 'NEEDED.*librist'; then
+    echo "build.sh: $out/ristbond still needs a shared librist (DirectPInvoke did not take)" >&2
+    return 1
+  fi
+  log "NativeAOT binary: $out/ristbond ($(du -h "$out/ristbond" | cut -f1), librist linked in)"
 }
 
 run_tests() {
-  export RISTBOND_BIN=$AOT_DIR/linux-x64/ristbond
+  export RISTBOND_BIN=$AOT_DIR/$HOST_RID/ristbond
   log "dotnet test"
   # One test assembly at a time: the end-to-end and emulator tests measure real time on a 2-core machine.
   dotnet test "$SOLUTION" -c "$CONFIG" --no-build --nologo -m:1

@@ -12,6 +12,8 @@ set -euo pipefail
 RISTBOND=${1:?usage: demo.sh path/to/ristbond}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LINKEMU=$ROOT/artifacts/net10.0/bin/linkemu/release/linkemu
+# The ristreceiver of ristbond's own librist build (./build.sh sets RISTBOND_RIST_TOOLS).
+RISTRECEIVER=${RISTBOND_RIST_TOOLS:-$ROOT/artifacts/librist/linux-x64/bin}/ristreceiver
 WORK=$(mktemp -d /tmp/ristbond-demo.XXXXXX)
 RECEIVER_PORT=16000 OUTPUT_PORT=16010
 INPUT=${INPUT:-pattern}
@@ -19,6 +21,7 @@ DURATION=${DURATION:-}
 LINK_RATES=3000000,5000000,8000000
 
 [ -x "$LINKEMU" ] || { echo "demo.sh: $LINKEMU is missing (run ./build.sh first)" >&2; exit 1; }
+[ -x "$RISTRECEIVER" ] || { echo "demo.sh: $RISTRECEIVER is missing (run ./build.sh first)" >&2; exit 1; }
 
 cleanup() {
   trap - EXIT INT TERM
@@ -33,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-ristreceiver -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT?reorder-buffer=120" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
+"$RISTRECEIVER" -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT?reorder-buffer=120" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
 RECEIVER=$!
 # Something must read the receiver's output, or its UDP socket reports errors: ffplay where it can show the video,
 # else a quiet sink.

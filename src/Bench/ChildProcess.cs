@@ -50,19 +50,19 @@ public sealed class ChildProcess : IDisposable
         catch (System.ComponentModel.Win32Exception e)
         {
             _process.Dispose();
-            throw new RistbondException($"bench: cannot run {program}: {e.Message} (install rist-tools)", ExitCodes.RuntimeFailure, e);
+            throw new RistbondException($"bench: cannot run {program}: {e.Message}", ExitCodes.RuntimeFailure, e);
         }
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>librist's ristreceiver listening on loopback, forwarding to a UDP port.</summary>
+    /// <summary>librist's ristreceiver (<see cref="LibristTools"/>) listening on loopback, forwarding to a UDP port.</summary>
     public static ChildProcess RistReceiver(int port, int outputPort, string parameters = "") =>
-        new("ristreceiver", "ristreceiver", ["-p", "1", "-i", $"rist://@127.0.0.1:{port}" + (parameters.Length > 0 ? "?" + parameters : ""), "-o", $"udp://127.0.0.1:{outputPort}", "-S", "1000"]);
+        new("ristreceiver", LibristTools.PathOf("ristreceiver"), ["-p", "1", "-i", $"rist://@127.0.0.1:{port}" + (parameters.Length > 0 ? "?" + parameters : ""), "-o", $"udp://127.0.0.1:{outputPort}", "-S", "1000"]);
 
-    /// <summary>librist's ristsender with one peer per URL (its own load balancing by weight=).</summary>
+    /// <summary>librist's ristsender (<see cref="LibristTools"/>) with one peer per URL (its own load balancing by weight=).</summary>
     public static ChildProcess RistSender(string input, string outputs) =>
-        new("ristsender", "ristsender", ["-p", "1", "-i", input, "-o", outputs, "-S", "1000", "-v", "4"]);
+        new("ristsender", LibristTools.PathOf("ristsender"), ["-p", "1", "-i", input, "-o", outputs, "-S", "1000", "-v", "4"]);
 
     /// <summary>This very binary running another ristbond command (the sender under test).</summary>
     public static ChildProcess Ristbond(IEnumerable<string> arguments, Action<string>? stdoutLine = null, Action<string>? stderrLine = null) =>

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using Ristbond.Platform;
@@ -9,24 +8,14 @@ namespace Ristbond.Rist;
 // state and return. The only librist call made from one is rist_stats_free, which the API requires there.
 public sealed partial class RistSender
 {
-    const string AdvertisingPrefix = "Advertising flow_id ";
-
-    /// <summary>The peer id librist announced in its log while creating a peer on this thread (0 if none).</summary>
-    [ThreadStatic]
-    static uint t_advertisedPeerId;
-
-    /// <summary>True on a thread inside rist_peer_create: its log lines are read for the new peer's id.</summary>
-    [ThreadStatic]
-    static bool t_creatingPeer;
-
     unsafe Interop.Rist.rist_logging_settings* _loggingSettings;
 
-    static unsafe Interop.Rist.rist_logging_settings* CreateLoggingSettings()
+    static unsafe Interop.Rist.rist_logging_settings* CreateLoggingSettings(ILogger log)
     {
         var settings = (Interop.Rist.rist_logging_settings*)NativeMemory.AllocZeroed((nuint)sizeof(Interop.Rist.rist_logging_settings));
-        // INFO, not less: librist announces each new peer's id at INFO, and that is how stats find their link.
-        // (Never RIST_LOG_SIMULATE: it turns on simulated packet loss.)
-        settings->log_level = Interop.Rist.RIST_LOG_INFO;
+        // Only what our logger shows: librist formats each message before the callback sees it. INFO maps to
+        // Debug below. (Never RIST_LOG_SIMULATE: it turns on simulated packet loss.)
+        settings->log_level = log.IsEnabled(LogLevel.Debug) ? Interop.Rist.RIST_LOG_INFO : Interop.Rist.RIST_LOG_NOTICE;
         settings->log_cb = &OnLog;
         settings->log_socket = -1;
         return settings;
@@ -96,32 +85,15 @@ public sealed partial class RistSender
                 Interop.Rist.RIST_LOG_INFO => LogLevel.Debug,
                 _ => LogLevel.Trace,
             };
-            bool wanted = log is not null && log.IsEnabled(mapped);
-            if (!wanted && !t_creatingPeer)
-                return 0; // the common case on librist's threads and ours: no string is made
+            if (log is null || !log.IsEnabled(mapped))
+                return 0;
             string text = (Marshal.PtrToStringUTF8((IntPtr)message) ?? "").TrimEnd('\n', '\r', ' ');
-            if (t_creatingPeer && text.StartsWith(AdvertisingPrefix, StringComparison.Ordinal))
-                t_advertisedPeerId = ParseAdvertisedPeerId(text);
-            if (wanted)
-                log!.Log(mapped, "librist: {Message}", text);
+            log.Log(mapped, "librist: {Message}", text);
         }
         catch (Exception e)
         {
             Environment.FailFast("librist log callback failed", e);
         }
         return 0;
-    }
-
-    /// <summary>"Advertising flow_id 123 and peer_id 4" → 4; 0 if the text is not that.</summary>
-    internal static uint ParseAdvertisedPeerId(string text)
-    {
-        int at = text.LastIndexOf("peer_id ", StringComparison.Ordinal);
-        if (at < 0)
-            return 0;
-        ReadOnlySpan<char> digits = text.AsSpan(at + "peer_id ".Length);
-        int length = 0;
-        while (length < digits.Length && char.IsAsciiDigit(digits[length]))
-            length++;
-        return uint.TryParse(digits[..length], NumberStyles.None, CultureInfo.InvariantCulture, out uint id) ? id : 0;
     }
 }

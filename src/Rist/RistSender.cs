@@ -24,7 +24,6 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
     readonly Lock _linkChanges = new();
     GCHandle _self;
     RistLink[] _links = []; // replaced, never modified: the packet path and callbacks read it without a lock
-    uint _peersCreated;
     bool _started;
     bool _disposed;
 
@@ -54,8 +53,7 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
 
     public static unsafe RistSender Create(RistSenderOptions options, ILogger log)
     {
-        _ = RistLibrary.Version; // loads librist or fails with a clear message
-        Interop.Rist.rist_logging_settings* logging = CreateLoggingSettings();
+        Interop.Rist.rist_logging_settings* logging = CreateLoggingSettings(log);
         int result = Interop.Rist.rist_sender_create(out RistContextHandle context, Interop.Rist.RIST_PROFILE_MAIN, options.FlowId, logging);
         if (result != 0 || context.IsInvalid)
         {
@@ -90,12 +88,6 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!RistUrl.IsValidName(name))
             throw new RistbondException($"{culprit} '{url}': link name '{name}' must be 1-32 letters, digits, '-', '_' or '.'");
-        if (url["miface"] is not null && !RistLibrary.SupportsCallerMiface)
-        {
-            throw new RistbondException(
-                $"{culprit} '{url}': miface= needs librist {RistLibrary.CallerMifaceMinimum} or newer to bind a link to an interface (this is {RistLibrary.Version})",
-                ExitCodes.MissingLibrary);
-        }
         IPEndPoint receiver = url.ResolveReceiver(culprit);
         string host = receiver.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{receiver.Address}]" : receiver.Address.ToString();
         int keepaliveMs = url["keepalive-interval"] is string k ? int.Parse(k, System.Globalization.CultureInfo.InvariantCulture) : _options.DefaultKeepaliveIntervalMs;
@@ -117,17 +109,12 @@ public sealed partial class RistSender : IDatagramSink, IDisposable
             try
             {
                 CloseGate();
-                t_advertisedPeerId = 0;
-                t_creatingPeer = true;
                 int created = Interop.Rist.rist_peer_create(_context, out IntPtr peer, config);
-                t_creatingPeer = false;
                 OpenGate();
                 if (created != 0 || peer == IntPtr.Zero)
                     throw new RistbondException($"{culprit} '{url}': librist could not create the peer", ExitCodes.RuntimeFailure);
-                // librist numbers peers per context from 1 and a Main-profile caller peer takes exactly one number;
-                // it also announces the number in its log, synchronously, which we prefer when we saw it.
-                _peersCreated++;
-                uint peerId = t_advertisedPeerId != 0 ? t_advertisedPeerId : _peersCreated;
+                // The number the stats callback reports this peer by.
+                uint peerId = Interop.Rist.rist_peer_get_id(peer);
                 var link = new RistLink(name, url, receiver, peerId, new RistPeerHandle(peer, _context), weight, keepaliveMs);
                 Volatile.Write(ref _links, [.. _links, link]);
                 _log.LogInformation("link {Link}: added{Reason}, calling {Receiver} (weight {Weight})", name, Parenthesized(reason), url, weight);

@@ -20,11 +20,17 @@ public sealed class RistUrl
         ["rtt"] = true, ["rtt-min"] = true, ["rtt-max"] = true, ["reorder-buffer"] = true,
         ["bandwidth"] = true, ["return-bandwidth"] = true, ["congestion-control"] = true,
         ["min-retries"] = true, ["max-retries"] = true, ["weight"] = true,
-        ["secret"] = false, ["aes-type"] = true, ["key-rotation"] = true, ["username"] = false, ["password"] = false,
+        ["secret"] = false, ["aes-type"] = true, ["key-rotation"] = true,
         ["cname"] = false, ["miface"] = false, ["compression"] = true,
         ["session-timeout"] = true, ["keepalive-interval"] = true, ["timing-mode"] = true,
         ["virt-src-port"] = true, ["virt-dst-port"] = true, ["profile"] = true, ["verbose-level"] = true,
     };
+
+    /// <summary>
+    /// librist's SRP authentication. It needs mbedtls, which ristbond's librist is built without
+    /// (tools/native/build-librist): refused by name rather than as unknown.
+    /// </summary>
+    static readonly HashSet<string> s_srpParameters = ["username", "password"];
 
     static readonly HashSet<string> s_secretParameters = ["secret", "password"];
 
@@ -82,7 +88,11 @@ public sealed class RistUrl
             int eq = pair.IndexOf('=');
             string key = eq < 0 ? pair : pair[..eq];
             string value = eq < 0 ? "" : Uri.UnescapeDataString(pair[(eq + 1)..]);
-            if (key == NameParameter)
+            if (s_srpParameters.Contains(key))
+            {
+                Fail($"{key}= (SRP authentication) is not available: ristbond's librist is built without mbedtls; use secret= with aes-type= (a pre-shared passphrase)");
+            }
+            else if (key == NameParameter)
             {
                 if (!IsValidName(value))
                     Fail($"name '{value}' must be 1-32 letters, digits, '-', '_' or '.'");
@@ -105,6 +115,10 @@ public sealed class RistUrl
             Fail($"aes-type={aes}: must be 128, 192 or 256");
         if (url["aes-type"] is not null && string.IsNullOrEmpty(url["secret"]))
             Fail("aes-type needs a secret= (the pre-shared passphrase)");
+        // librist 0.2.7 receivers take a secret without aes-type as no encryption at all, 0.2.8 and newer as AES-256:
+        // the same URL would send in clear to one studio and encrypted to another.
+        if (url["secret"] is not null && url["aes-type"] is null)
+            Fail("secret= needs aes-type=128, 192 or 256 (without it, librist 0.2.7 receivers expect no encryption and 0.2.8 and newer AES-256)");
         if (url["profile"] is string profile && profile != "1")
             Fail($"profile={profile}: bonding needs the Main profile (1)");
         return url;

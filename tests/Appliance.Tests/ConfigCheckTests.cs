@@ -238,6 +238,30 @@ public sealed class ConfigCheckTests : IDisposable
     }
 
     [Fact]
+    public void A_secret_without_aes_type_in_a_url_is_still_called_a_secret_in_the_wrong_place()
+    {
+        var (_, errors, _) = Check("""
+            { "receiver": { "url": "rist://studio.example:6000?secret=TopSecretPassphrase" }, "input": "testsrc", "links": [ { "interface": "eth0" } ] }
+            """);
+        Assert.Contains(errors, e => e.Contains("$.receiver.url: holds a secret", StringComparison.Ordinal));
+        Assert.DoesNotContain(errors, e => e.Contains("TopSecretPassphrase", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Srp_credentials_in_a_link_url_are_refused_in_one_line_without_the_password()
+    {
+        var (code, errors, _) = Check("""
+            { "receiver": { "url": "rist://studio.example:6000" }, "input": "testsrc",
+              "links": [ { "url": "rist://backup.example:7000?name=backup&username=van&password=Hunter2" } ] }
+            """);
+        Assert.Equal(2, code);
+        string error = Assert.Single(errors);
+        Assert.Contains("$.links[0].url", error, StringComparison.Ordinal);
+        Assert.Contains("username= (SRP authentication) is not available", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hunter2", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_secret_librist_cannot_take_in_a_url_is_named_but_not_shown()
     {
         _files.Write("secret", "pass&word");

@@ -20,7 +20,7 @@ public sealed class BenchAdaptTests
         string output = Directory.CreateTempSubdirectory("ristbond-bench-adapt-").FullName;
         try
         {
-            using var bench = new ChildProcess(RistbondProcess.BinaryPath, ["bench", "adapt", "--scenario", "blackout", "--out", output]);
+            using var bench = new ChildProcess(RistbondProcess.BinaryPath, ["bench", "adapt", "--scenario", "blackout", "--out", output], LibristTools.ChildEnvironment);
             Assert.True(bench.WaitForExit(TimeSpan.FromSeconds(120)), "bench adapt did not finish in 120 s\n" + bench.Transcript());
             Assert.True(bench.ExitCode == 0, bench.Transcript());
 

@@ -6,8 +6,9 @@ namespace Ristbond.EndToEnd.Tests;
 
 /// <summary>
 /// <c>ristbond send --modems</c> against a real dbus-daemon with the ModemManager stand-in (python-dbusmock) and the
-/// real ristreceiver: modems become links and go while streaming, and the receiver misses nothing. On these machines
-/// librist is 0.2.7, so the links follow the routing table (here: loopback) rather than the modems' interfaces.
+/// real ristreceiver: modems become links and go while streaming, and the receiver misses nothing. Each modem link
+/// asks librist to bind it to the bearer's interface (miface=); the stand-in's interfaces (wwan0…) do not exist on
+/// these machines, so librist says it cannot bind and the links follow the routing table (here: loopback).
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class ModemTests
@@ -65,10 +66,18 @@ public sealed class ModemTests
         Thread.Sleep(1000);
         setup.Stop();
 
-        setup.AssertNothingLost(ExpectedDataPackets(DateTime.UtcNow - started - TimeSpan.FromSeconds(4)));
+        // Four hand-overs (a modem plugged in, a bearer down and up, a modem unplugged): a librist 0.2.11 receiver
+        // may give up on a datagram around a link leaving while another joins (0.2.7 did not; README, librist versions).
+        setup.AssertNothingLost(ExpectedDataPackets(DateTime.UtcNow - started - TimeSpan.FromSeconds(4)), toleratedLostDatagrams: 2);
         string transcript = setup.Sender.Transcript();
         Assert.DoesNotContain("356938035640011", transcript, StringComparison.Ordinal);
-        Assert.Equal(1, CountLines(setup.Sender, "cannot bind a link to a modem's interface"));
+        // Each modem's link is bound to its own bearer's interface.
+        string[] lines = transcript.Split('\n');
+        foreach (string bearer in (string[])["wwan0", "wwan1", "wwan2"])
+        {
+            Assert.Contains(lines, l => l.Contains($"connected on {bearer}", StringComparison.Ordinal)
+                && l.Contains($"&miface={bearer} ", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
@@ -112,7 +121,9 @@ public sealed class ModemTests
         Thread.Sleep(1000);
         setup.Stop();
 
-        setup.AssertNothingLost(ExpectedDataPackets(DateTime.UtcNow - started - TimeSpan.FromSeconds(4)));
+        // Four hand-overs between the routing-table link and the modem's, each a link leaving while another joins:
+        // a librist 0.2.11 receiver may give up on a datagram around one (README, librist versions).
+        setup.AssertNothingLost(ExpectedDataPackets(DateTime.UtcNow - started - TimeSpan.FromSeconds(4)), toleratedLostDatagrams: 2);
     }
 
     [Fact]
@@ -122,7 +133,7 @@ public sealed class ModemTests
         using var standIn = StandInProcess.Start(bus);
         string modem = standIn.AddModem("0", "356938035640055", op: "Vodafone", bearerInterface: "wwan0", lte: s_goodLte);
         // The static link (a wired uplink in the field) goes through an emulated link of its own, so the receiver
-        // sees two distinct peers; the modem's link follows the routing table (librist 0.2.7 here).
+        // sees two distinct peers; the modem's link follows the routing table (wwan0 does not exist here).
         var clear = new LinkEmulator.DirectionProfile { RateBps = 20_000_000, DelayMs = 10, QueueMs = 300 };
         using var setup = new BondedSetup([("eth0", clear, clear)]);
         DateTime started = DateTime.UtcNow;

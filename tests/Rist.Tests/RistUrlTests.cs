@@ -45,6 +45,9 @@ public sealed class RistUrlTests
     [InlineData("rist://host:5000?weight=1&weight=2", "given twice")]
     [InlineData("rist://host:5000?aes-type=256", "needs a secret")]
     [InlineData("rist://host:5000?secret=x&aes-type=100", "aes-type=100")]
+    [InlineData("rist://host:5000?secret=x", "secret= needs aes-type=128, 192 or 256")]
+    [InlineData("rist://host:5000?username=van&secret=x&aes-type=256", "username= (SRP authentication) is not available")]
+    [InlineData("rist://host:5000?password=pw", "password= (SRP authentication) is not available")]
     [InlineData("rist://host:5000?profile=0", "Main profile")]
     [InlineData("rist://host:5000?name=a%20b", "name 'a b'")]
     public void Rejects_with_the_option_url_and_reason(string text, string why)
@@ -60,8 +63,12 @@ public sealed class RistUrlTests
     {
         var e = Assert.Throws<RistbondException>(() => RistUrl.Parse("rist://host:5000?secret=hunter2&aes-type=999"));
         Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
-        RistUrl url = RistUrl.Parse("rist://host:5000?secret=hunter2&aes-type=256&password=pw&username=u");
-        Assert.Equal("rist://host:5000?secret=***&aes-type=256&password=***&username=u", url.Redacted);
+        e = Assert.Throws<RistbondException>(() => RistUrl.Parse("rist://host:5000?username=u&password=hunter2"));
+        Assert.DoesNotContain("hunter2", e.Message, StringComparison.Ordinal);
+        Assert.Equal("rist://host:5000?secret=***&aes-type=256&password=***&username=u",
+            RistUrl.Redact("rist://host:5000?secret=hunter2&aes-type=256&password=pw&username=u"));
+        RistUrl url = RistUrl.Parse("rist://host:5000?secret=hunter2&aes-type=256");
+        Assert.Equal("rist://host:5000?secret=***&aes-type=256", url.Redacted);
         Assert.Equal(url.Redacted, url.ToString());
     }
 

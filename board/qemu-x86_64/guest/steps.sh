@@ -248,7 +248,7 @@ netbond_receiver_totals() {
 json_num() { sed -n "s/.*\"$2\":\([0-9.-]*\).*/\1/p" "$1"; }
 
 step_netbond() {
-  for part in ristbond librist ristreceiver; do
+  for part in ristbond ristreceiver; do
     grep -qx "$part" /lib/board/payload || fail "$part is not in the initramfs (see build-initramfs: ./build.sh aot makes ristbond)"
   done
   sender= checker= receiver=
@@ -350,7 +350,7 @@ make_uled() {
 # lte1's power line held high and lte2's power line cycled (its link alone is down: 2 s, then off for 1 s); after
 # it exits: the LEDs off and every line released (gpio-sim shows the pull-down again).
 step_ristbond_board() {
-  for part in ristbond librist ristreceiver; do
+  for part in ristbond ristreceiver; do
     grep -qx "$part" /lib/board/payload || fail "no $part in the board image (./build.sh aot makes ristbond)"
   done
   cfg=/sys/kernel/config/gpio-sim/ristbond
@@ -668,7 +668,7 @@ service_cleanup() {
 service_span() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 
 step_service() {
-  for part in ristbond librist ristreceiver; do
+  for part in ristbond ristreceiver; do
     grep -qx "$part" /lib/board/payload || fail "no $part in the board image (./build.sh aot makes ristbond)"
   done
   [ -x /usr/bin/socat ] || fail "no socat in the board image (build-initramfs copies it: apt package socat)"

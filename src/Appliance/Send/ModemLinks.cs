@@ -33,7 +33,6 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
     readonly long _startNanos = MonotonicClock.NowNanos;
     ImmutableDictionary<string, ModemLink> _published = ImmutableDictionary<string, ModemLink>.Empty;
     RistLink? _fallback;
-    bool _mifaceWarned;
 
     /// <summary>The modem links there are now, by link name. Any thread.</summary>
     public ImmutableDictionary<string, ModemLink> Links => Volatile.Read(ref _published);
@@ -99,15 +98,7 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
     {
         if (_failedUntil.TryGetValue(link.Name, out long until) && now < until)
             return;
-        RistUrl url = RistLibrary.SupportsCallerMiface
-            ? template.With(new(RistUrl.NameParameter, link.Name), new(InterfaceParameter, link.Interface))
-            : template.With(new KeyValuePair<string, string>(RistUrl.NameParameter, link.Name));
-        if (!RistLibrary.SupportsCallerMiface && !_mifaceWarned)
-        {
-            _mifaceWarned = true;
-            log.LogWarning("librist {Version} cannot bind a link to a modem's interface (miface= needs {Minimum}): modem links follow the routing table",
-                RistLibrary.Version, RistLibrary.CallerMifaceMinimum);
-        }
+        RistUrl url = template.With(new(RistUrl.NameParameter, link.Name), new(InterfaceParameter, link.Interface));
         try
         {
             string prior = link.Signal.CapacityPriorBps is double bps ? $", signal {link.Signal.Factor:0.00}, uplink prior {Units.FormatBitrate(bps)}" : "";

@@ -93,7 +93,6 @@ public sealed class SendSession : IControlTarget, IStreamControl, Config.ILiveCo
         long startBitrate = Math.Clamp(_options.TestBitrateBps, _options.MinBitrateBps, _options.MaxBitrateBps);
         _source = Own(InputFactory.Open(_options.Input, _options.Loop, _options.TestBitrateBps, _log,
             _options.Video with { InitialBitrateBps = startBitrate, MaxBitrateBps = _options.MaxBitrateBps }));
-        _ = RistLibrary.Version;
         // Before anything is sent: a status port in use stops the start with one line, like any other bad input.
         StatusServer? status = statusListen is null ? null : Own(StatusServer.Start(statusListen, this, _log));
 

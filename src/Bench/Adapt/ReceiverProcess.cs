@@ -36,7 +36,7 @@ public sealed class ReceiverProcess : IDisposable
         string url = string.Join(',', placement.Listen.Select(l =>
             string.Create(CultureInfo.InvariantCulture, $"rist://@{l}?buffer={bufferMs}&reorder-buffer={reorderBufferMs}")));
         string[] arguments = ["-p", "1", "-i", url, "-o", $"udp://{placement.CaptureAddress}:{outputPort}", "-S", "500", "-v", "6"];
-        (string program, string[] args) = ("ristreceiver", arguments);
+        (string program, string[] args) = (LibristTools.PathOf("ristreceiver"), arguments);
         if (placement.Namespace is string ns)
             (program, args) = ("ip", ["netns", "exec", ns, program, .. args]);
         _process = new ChildProcess($"ristreceiver ({side})", program, args, Parse, Parse);

@@ -6,8 +6,9 @@ internal static partial class Interop
         internal const string Libc = "libc";
         internal const string Systemd = "libsystemd.so.0";
 
-        // Resolved by Ristbond.Rist.RistLibrary: librist.so.4 from the system, a path from
-        // RISTBOND_LIBRIST, or linked statically into the NativeAOT binary (DirectPInvoke).
+        // librist built by tools/native/build-librist: linked statically into the NativeAOT binary
+        // (DirectPInvoke, src/Appliance); without NativeAOT, the shared build copied beside the assembly
+        // as librist.so (src/Rist/Ristbond.Rist.csproj), which the default probing finds first.
         internal const string Rist = "rist";
 
         // Resolved by Ristbond.Video.X265Library: libx265.so.199 (x265 3.5, X265_BUILD 199) from the system

@@ -23,6 +23,10 @@ internal static partial class Interop
         [LibraryImport(Libraries.Rist, EntryPoint = "rist_peer_destroy")]
         internal static partial int rist_peer_destroy(RistContextHandle ctx, IntPtr peer);
 
+        /// <summary>The number librist gives the peer in its stats (rist_stats_sender_peer.peer_id). From 0.2.8.</summary>
+        [LibraryImport(Libraries.Rist, EntryPoint = "rist_peer_get_id")]
+        internal static partial uint rist_peer_get_id(IntPtr peer);
+
         [LibraryImport(Libraries.Rist, EntryPoint = "rist_peer_weight_set")]
         internal static partial int rist_peer_weight_set(RistContextHandle ctx, IntPtr peer, uint weight);
 

@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Ristbond.EndToEnd.Tests.Harness;
 
 /// <summary>
-/// librist's own ristreceiver, listening on loopback and forwarding the flow to a UDP port, with its JSON stats
+/// librist's own ristreceiver (of ristbond's librist build: <see cref="LibristTools"/>), listening on loopback and forwarding the flow to a UDP port, with its JSON stats
 /// parsed: what it reports lost is what a studio would have lost.
 /// </summary>
 public sealed class RistReceiver : IDisposable
@@ -18,7 +18,7 @@ public sealed class RistReceiver : IDisposable
     {
         ListenPort = listenPort;
         string query = $"?buffer={bufferMs}" + (parameters.Length > 0 ? "&" + parameters : "");
-        _process = new ChildProcess("ristreceiver",
+        _process = new ChildProcess(LibristTools.PathOf("ristreceiver"),
             ["-p", "1", "-i", $"rist://@127.0.0.1:{listenPort}{query}", "-o", $"udp://127.0.0.1:{outputPort}", "-S", "500", "-v", "6"]);
         _process.StdoutLine += Parse;
         _process.StderrLine += Parse;
