@@ -3,7 +3,8 @@
 # bonded over three emulated cellular links (different rates and delays, a little loss) to librist's ristreceiver on
 # this machine, with ristbond's live per-link table. With a display and ffplay, the received video is shown; the
 # encoder's bitrate follows what the links carry. INPUT=testsrc runs the packet test stream instead.
-# The receiver's reorder-buffer covers the links' spread of delays (see README, "Receiver settings").
+# The receiver's reorder window covers the links' spread of delays: reorder-buffer for 0.2.7, rtt-min (twice that) for
+# 0.2.11, which ignores reorder-buffer (see README, "Receiver settings").
 # Ctrl-C stops everything and prints what the receiver got, and a summary of ristbond's stats (written to the work
 # directory as stats.jsonl): each link's share of seconds in each state, and the recommended and encoder bitrate
 # after 20 s (mean, min, CV) against the links' capacity.
@@ -36,7 +37,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-"$RISTRECEIVER" -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT?reorder-buffer=120" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
+"$RISTRECEIVER" -p 1 -i "rist://@127.0.0.1:$RECEIVER_PORT?reorder-buffer=120&rtt-min=240" -o "udp://127.0.0.1:$OUTPUT_PORT" -S 1000 >"$WORK/receiver.log" 2>&1 &
 RECEIVER=$!
 # Something must read the receiver's output, or its UDP socket reports errors: ffplay where it can show the video,
 # else a quiet sink.

@@ -95,8 +95,7 @@ public sealed class BondingController
         if (!deadLinksLosses)
             UpdateAggregateLoss(retransmitted, datagrams, seconds);
         double expected = ExpectedAnswerRatio(out int measured);
-        // Against a single other link a deficit is the difference of two noisy ratios: √2 times the noise of one.
-        double deadband = _options.LossDeadband * (measured == 2 ? Math.Sqrt(2) : 1);
+        double deadband = Deadband(measured);
         if (!deadLinksLosses)
             LossAttribution.Attribute(_links, expected, deadband, retransmitted, datagrams, seconds, _options);
         double common = LossAttribution.Common(_links);
@@ -112,11 +111,10 @@ public sealed class BondingController
         LinkTracker? nackLink = NackLink();
         bool deadLinkBurst = RecentlyDied(now); // including a link found dead just now
         bool weightsChanged = PlanWeights(preferences, transitions, nackLink, deadLinkBurst);
-        double usable = UsableCapacity(preferences, nackLink, deadLinkBurst, now);
         // Room for the dead link's retransmissions: what it lost in its silence comes back as NACKs, all on the NACK
         // link, within the receiver's buffer; without it a retransmission storm on the NACK link made packets late.
-        if (deadLinkBurst)
-            usable *= 1 - Math.Min(_options.DeadLinkBurstAllowanceMax, _options.DeadLinkBurstShare * DeadLinksShare(now));
+        double burstAllowance = deadLinkBurst ? Math.Min(_options.DeadLinkBurstAllowanceMax, _options.DeadLinkBurstShare * DeadLinksShare(now)) : 0;
+        double usable = UsableCapacity(preferences, nackLink, deadLinkBurst, burstAllowance, now);
         // With no link in rotation there is nothing to measure, and while the first links connect and probe one by one
         // the first alone would look like all there is: the recommendation holds meanwhile.
         _startedAt = Math.Min(_startedAt, now);
@@ -135,6 +133,23 @@ public sealed class BondingController
             WeightsChanged = weightsChanged,
             Transitions = transitions,
         };
+    }
+
+    /// <summary>
+    /// The deficit of answers that is counting noise: <see cref="BondingOptions.LossDeadband"/>, or 2.5 standard
+    /// deviations of a window's count where the stream loses more (every link losing 2% alike showed deficits of 5-7%
+    /// on one link or another every few seconds, each taken as that link's loss). Against a single other link a deficit
+    /// is the difference of two noisy ratios: √2 times the noise of one.
+    /// </summary>
+    double Deadband(int measured)
+    {
+        double keepalives = 0;
+        foreach (LinkTracker link in _links)
+            keepalives = Math.Max(keepalives, link.Last.KeepalivesPerSecond);
+        double answers = keepalives * AnswerMeter.WindowSeconds;
+        double p = Math.Min(0.5, _aggregateLoss);
+        double noise = answers > 0 ? 2.5 * Math.Sqrt(p * (1 - p) / answers) : 0;
+        return Math.Max(_options.LossDeadband, noise) * (measured == 2 ? Math.Sqrt(2) : 1);
     }
 
     /// <summary>The share of the stream the links that died lately carried when they died.</summary>
@@ -242,7 +257,7 @@ public sealed class BondingController
     /// moment, as a loss of capacity.) A link still connecting counts at its prior for a grace period, so start-up
     /// is not a loss of capacity.
     /// </summary>
-    double UsableCapacity(ReadOnlySpan<double> preferences, LinkTracker? nackLink, bool deadLinkBurst, long now)
+    double UsableCapacity(ReadOnlySpan<double> preferences, LinkTracker? nackLink, bool deadLinkBurst, double burstAllowance, long now)
     {
         double total = 0, weighted = 0, highestPreference = 0, capacities = 0;
         for (int i = 0; i < _links.Count; i++)
@@ -265,8 +280,33 @@ public sealed class BondingController
         double planned = highestPreference > 0 ? Math.Min(total, weighted / highestPreference) : total;
         // Draining queues and the reserve for a burst of retransmissions are transients: they may take the stream
         // down by a bounded part for a moment, never further than the links' capacities themselves went (after a
-        // link's capacity fell, both came on top of it, and the stream was cut twice as deep as the fall).
-        return Math.Max(planned, Math.Min(total == 0 ? 0 : capacities, planned > 0 ? capacities : 0) * (1 - _options.TransientCutMax));
+        // link's capacity fell, both came on top of it, and the stream was cut twice as deep as the fall). While a dead
+        // link's burst passes, the queues it builds and the room kept for it are that burst: the stream leaves it the
+        // burst allowance, and the drains do not cut it again.
+        double bound = Math.Min(total == 0 ? 0 : capacities, planned > 0 ? capacities : 0);
+        // A drain moves a link's part to links with room, though: when no link has any (every queue past the target,
+        // no dead link's burst passing), the links carry less than the stream and its retransmissions, and a cut bounded
+        // at the transients' kept a storm going (queues past the receiver's NACK wait, late packets sent again on top,
+        // more queue): then the stream halves at most, as TCP does, until a queue drains.
+        double transientCut = burstAllowance == 0 && !AnyLinkHasRoom() ? StormCut : Math.Max(_options.TransientCutMax, burstAllowance);
+        double usable = Math.Max(planned * (1 - burstAllowance), bound * (1 - transientCut));
+        // Whatever the plan, the links carry the stream and its retransmissions: once queues pass the receiver's NACK
+        // wait, every late packet is sent twice, and a stream of more than what the links carry over that stayed stuck
+        // there (a storm that outlived its cause by seconds).
+        return Math.Min(usable, bound / (1 + _aggregateLoss));
+    }
+
+    /// <summary>The deepest cut below the links' estimates while every link's queue is past the target.</summary>
+    const double StormCut = 0.5;
+
+    bool AnyLinkHasRoom()
+    {
+        foreach (LinkTracker link in _links)
+        {
+            if (link.State.CarriesTraffic() && link.Rtt.QueueDelayMs <= _options.QueueTargetMs)
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

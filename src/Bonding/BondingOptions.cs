@@ -134,7 +134,10 @@ public sealed record BondingOptions
     public double FlapHoldPenalty { get; init; } = 3;
     /// <summary>A link's weight follows its health up only once the health has held this long (down at once).</summary>
     public long HealthRiseDelayNanos { get; init; } = 500 * Ms;
-    /// <summary>… and this long for a link that dipped within the last flap half-life: at most one reversal per this time.</summary>
+    /// <summary>
+    /// … and this long for a link that dipped within the last flap half-life (times its flap penalty, up to four, when
+    /// it dipped more than once): at most one reversal per this time, fewer the more it flaps.
+    /// </summary>
     public long HealthRiseAfterDipNanos { get; init; } = 5 * S;
     /// <summary>How long a link that has just come (back) to life carries only a trial share.</summary>
     public long ProbingNanos { get; init; } = 1 * S;

@@ -9,6 +9,8 @@ public sealed class LinkTracker
 {
     /// <summary>Retransmissions above this share of what a link is sent are a burst (another link's losses), not its load.</summary>
     const double RetransmitBurstShare = 0.2;
+    /// <summary>Time constants of <see cref="RetransmitTrendBps"/>: a burst passes in well under the fall's.</summary>
+    const double RetransmitTrendRiseSeconds = 0.5, RetransmitTrendFallSeconds = 3;
     /// <summary>librist's smoothed RTT starts at 0 and climbs for a few hundred ms: a new link's first samples would give a base far too low.</summary>
     const long RttSettleNanos = 700_000_000;
     /// <summary>
@@ -18,14 +20,23 @@ public sealed class LinkTracker
     const double OwnLossQueueMs = 50;
     /// <summary>How long after a standing queue its loss can still come in: reorder buffer, NACK's trip, stats interval, tick, the loss filter.</summary>
     const long OwnLossLagNanos = 1_000_000_000;
+    /// <summary>A share of the stream too small for the link's retransmissions to show its loss within the loss filter.</summary>
+    const double SliverShare = 0.05;
+    /// <summary>How long a link that lost with no queue of ours stays one whose loss is its own, queue or not.</summary>
+    const long LossyMemoryNanos = 5_000_000_000;
 
     readonly BondingOptions _options;
-    readonly RecentMinimum _recentHealth = new(64);
-    readonly RecentMinimum _recentDrain = new(64);
+    /// <summary>Each dip in a row holds the rise back longer (as route flap damping does), up to this many times <see cref="BondingOptions.HealthRiseAfterDipNanos"/>.</summary>
+    const double MaxRiseHoldFactor = 4;
+    /// <summary>Ticks of health and drain kept: the longest hold, 4 × 5 s, at 100 ms ticks, and some.</summary>
+    const int HistoryTicks = 256;
+    readonly RecentMinimum _recentHealth = new(HistoryTicks);
+    readonly RecentMinimum _recentDrain = new(HistoryTicks);
     LinkObservation _last;
     bool _hasLast;
     long _aliveSinceNanos = long.MaxValue / 2;
     long _queueHighAtNanos = long.MinValue / 2;
+    long _lostOnItsOwnAtNanos = long.MinValue / 2;
 
     public LinkTracker(string name, BondingOptions options, double initialCapacityBps)
     {
@@ -49,6 +60,13 @@ public sealed class LinkTracker
     /// <summary>TS payload bits/s of first transmissions on the link over the last tick (its share of the stream).</summary>
     public double DataRateBps { get; private set; }
     public double RetransmitRateBps { get; private set; }
+    /// <summary>
+    /// Retransmissions the link carries as a matter of course, bits/s: up within a few ticks, down over seconds. A
+    /// receiver NACKs what it has not seen a moment after a later packet came by another link (librist 0.2.11 waits
+    /// half the faster link's RTT whatever its reorder buffer says), so links of unequal delay cost a steady stream of
+    /// retransmissions, all on the link the receiver NACKs by: load like any other, which the plan must leave room for.
+    /// </summary>
+    public double RetransmitTrendBps { get; private set; }
     /// <summary>Both: what the link was sent.</summary>
     public double SendRateBps => DataRateBps + RetransmitRateBps;
     public double SignalFactor { get; private set; } = 1;
@@ -68,6 +86,14 @@ public sealed class LinkTracker
         }
         long retransmitted = now.RetransmittedPackets - _last.RetransmittedPackets;
         RetransmitRateBps = retransmitted * _options.DatagramBytes * 8 / seconds;
+        // A dead link's retransmissions are a burst that is over once they are sent, and those of a queue past the
+        // target are its late packets sent again, over once it drains: not a trend (taken as one, a storm's kept the
+        // stream down for seconds after it ended).
+        if (RetransmitRateBps <= RetransmitTrendBps || (!deadLinkBurst && Rtt.QueueDelayMs <= _options.QueueTargetMs))
+        {
+            double trendSeconds = RetransmitRateBps > RetransmitTrendBps ? RetransmitTrendRiseSeconds : RetransmitTrendFallSeconds;
+            RetransmitTrendBps += (RetransmitRateBps - RetransmitTrendBps) * Math.Min(1, seconds / trendSeconds);
+        }
         DataRateBps = Share * streamBps;
         double reportSeconds = (now.ReportNanos - _last.ReportNanos) / 1e9;
         if (reportSeconds > 0)
@@ -77,8 +103,9 @@ public sealed class LinkTracker
                 Answers.Add(nowNanos, now.ReportNanos, now.ReceivedPackets, now.RttMs, now.KeepalivesPerSecond, reportSeconds, now.RetransmittedPackets);
             _last = now; // no new report: _last stays, so the next delta spans both ticks
         }
-                // A burst of retransmissions (another link's losses, all sent here) builds a queue that passes with it.
-        bool retransmitBurst = RetransmitRateBps > RetransmitBurstShare * SendRateBps;
+        // A burst of retransmissions (another link's losses, all sent here) builds a queue that passes with it; the
+        // steady ones of unequal delays are load, and the link is measured with them.
+        bool retransmitBurst = RetransmitRateBps > RetransmitBurstShare * SendRateBps && RetransmitRateBps > 2 * RetransmitTrendBps;
         Capacity.Update(SendRateBps, PlannedShare * streamBps + RetransmitRateBps, Rtt, State.CarriesTraffic(), nowNanos, seconds, Answers.RecentRatio, deadLinkBurst || retransmitBurst);
     }
 
@@ -137,17 +164,26 @@ public sealed class LinkTracker
         if (State.CarriesTraffic())
         {
             Loss = Math.Max(0, AttributedLoss - commonLoss);
-            // A degraded link carries too little data to be judged by retransmissions: its keepalives count directly.
-            if (State == LinkState.Degraded)
+            // A degraded link, or one given a sliver of the stream, carries too little data to be judged by
+            // retransmissions: its keepalives count directly (judged by data alone, a flapping link held to a sliver
+            // lost nothing in its bad seconds, and had its share back between two of them).
+            if (State == LinkState.Degraded || Share < SliverShare)
                 Loss = Math.Max(Loss, Answers.Deficit(expectedRatio) - deadband);
         }
         // Loss that comes with a long queue is our overload (tail drop, packets late for the receiver's reorder window):
         // the capacity the queue measured corrects it, and counted again in health it would take the link's share for
         // seconds as well. Loss on a link without one is the link's.
-        // Ours: fed by what we sent (seen building), not a step in the path's delay, which loses nothing by itself.
-        if (Rtt.QueueDelayMs >= OwnLossQueueMs && nowNanos - Capacity.FedQueueAtNanos < OwnLossLagNanos)
+        // Ours: fed by what we sent (seen building, while the plan filled the link), not a step in the path's delay,
+        // which loses nothing by itself (a link whose delay and loss rise together, given a fraction of its estimate,
+        // had its loss excused by the step and its share restored between every two bad seconds).
+        // A link seen losing with no such queue loses on its own: for a while its loss counts, queue or not, or a
+        // lossy link would hide its loss behind each of its probes' queues.
+        if (Rtt.QueueDelayMs >= OwnLossQueueMs && nowNanos - Capacity.FedQueueAtNanos < OwnLossLagNanos && Capacity.Filled)
             _queueHighAtNanos = nowNanos;
-        bool ownLoss = nowNanos - _queueHighAtNanos < OwnLossLagNanos;
+        bool overloaded = nowNanos - _queueHighAtNanos < OwnLossLagNanos;
+        if (!overloaded && Loss > _options.LossSoft)
+            _lostOnItsOwnAtNanos = nowNanos;
+        bool ownLoss = overloaded && nowNanos - _lostOnItsOwnAtNanos > LossyMemoryNanos;
         double previous = Health;
         Health = LinkHealth.Combine(LinkHealth.LossFactor(ownLoss ? 0 : Loss, _options), LinkHealth.RttFactor(Rtt.LatestMs, _options), SignalFactor);
         // A fall must last two ticks to move the share or count as a dip (one tick's reading of loss is a handful of
@@ -155,7 +191,8 @@ public sealed class LinkTracker
         double sustained = Health < _options.DegradedBelow ? Health : Math.Max(Health, previous);
         _recentHealth.Add(sustained, nowNanos);
         long window = State == LinkState.Degraded ? _options.RecoverAfterNanos * 2
-            : States.FlapPenalty >= 0.5 ? _options.HealthRiseAfterDipNanos : _options.HealthRiseDelayNanos;
+            : States.FlapPenalty >= 0.5 ? (long)(_options.HealthRiseAfterDipNanos * Math.Clamp(States.FlapPenalty, 1, MaxRiseHoldFactor))
+            : _options.HealthRiseDelayNanos;
         WeightHealth = Math.Min(sustained, _recentHealth.Minimum(nowNanos - window));
         // The drain of a queue past the target (stage 3) follows the same rule: down at once, up once it has held. A
         // link whose delay jumps and falls back every second (a marginal radio) would otherwise have its share cut and

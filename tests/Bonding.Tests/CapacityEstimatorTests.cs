@@ -51,8 +51,9 @@ public sealed class CapacityEstimatorTests
     public void A_queue_fed_faster_than_the_link_carries_measures_its_capacity()
     {
         Link link = Settled(6_000_000, 4_000_000);
-        // Sent 5 Mbit/s over a 4 Mbit/s bottleneck: the queue is seen growing at 1 − 4/5 = 0.2 s/s.
-        link.Run(0.6, 5_000_000, slopeSeen: 0.2);
+        // Sent 5 Mbit/s over a 4 Mbit/s bottleneck: the queue is seen growing at 1 − 4/5 = 0.2 s/s. A queue building
+        // (not racing) cuts by 15% at most per reading, each on what was sent since the last: 6 → 5.1 → 4.3 → 4.
+        link.Run(1.2, 5_000_000, slopeSeen: 0.2);
         Assert.InRange(link.Capacity.EstimateBps, 3_800_000, 4_200_000);
         Assert.True(link.Capacity.FoundCapacity);
     }
@@ -79,7 +80,7 @@ public sealed class CapacityEstimatorTests
     }
 
     [Fact]
-    public void A_filled_link_without_a_queue_probes_up_slowly_then_faster()
+    public void A_filled_link_without_a_queue_probes_up_slowly_near_its_last_ceiling_then_faster()
     {
         Link link = Settled(4_000_000, 3_900_000);
         link.Run(0.6, 4_500_000, slopeSeen: 0.11); // measured: about 4 Mbit/s
@@ -93,10 +94,14 @@ public sealed class CapacityEstimatorTests
                 link.Tick(link.Capacity.EstimateBps * (1 - s_options.Headroom), queueMs: 0);
             return link.Capacity.EstimateBps / before;
         }
-        double first = Grow(1), later = Grow(1);
-        Assert.InRange(first, 1.02, 1.10);
-        Assert.True(later > first, $"the probe did not speed up: {first:F3} then {later:F3} per second");
-        Assert.True(link.Capacity.EstimateBps > measured);
+        // Near the estimate the queue was last cut from, at the slowest pace; past it, the capacity has grown, and the
+        // pace doubles every ProbeDoublingNanos.
+        double first = Grow(1);
+        Assert.InRange(first, 1.02, 1.06);
+        Grow(5);
+        double later = Grow(1);
+        Assert.True(later > 1.08, $"the probe did not speed up past its ceiling: {first:F3}, then {later:F3} per second");
+        Assert.True(link.Capacity.EstimateBps > measured * 1.2);
     }
 
     [Fact]

@@ -160,8 +160,14 @@ public sealed class ControllerScenarioTests
         Assert.Equal(LinkState.Dead, net.Decision("a").State);
         Assert.True(worstHealth > 0.5, $"a surviving link's health fell to {worstHealth:F2}");
         Assert.True(net.Links.Skip(1).All(l => net.Decision(l.Name).State == LinkState.Live), "a surviving link was degraded");
-        // It leaves the survivors room for a's retransmissions for a moment (DeadLinkBurstAllowance), no more.
-        Assert.True(lowestBitrate > 0.6 * 12_000_000, $"the recommendation fell from {before / 1e6:F1} to {lowestBitrate / 1e6:F1} Mbps");
+        // It leaves the survivors room for a's retransmissions (DeadLinkBurstAllowance). The stream filled the three
+        // links, though: until a's silence is noticed and the source follows the cut, a's part lands on b and c on top
+        // of their own, their queues pass the receiver's NACK wait, and late packets are sent again until the queues
+        // drain (in this model as with librist). The recommendation goes as low as that storm needs, not to the
+        // minimum, and comes back once it is over.
+        Assert.True(lowestBitrate > 0.25 * 12_000_000, $"the recommendation fell from {before / 1e6:F1} to {lowestBitrate / 1e6:F1} Mbps");
+        double back = SecondsUntil(net, n => n.Controller.RecommendedBitrateBps >= 0.7 * 12_000_000, 6);
+        Assert.True(back <= 6, $"the recommendation was not back to 70% of the surviving links 10 s after a died (lowest {lowestBitrate / 1e6:F1} Mbps)");
     }
 
     [Fact]

@@ -34,6 +34,10 @@ public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
     readonly Dictionary<long, int> _asked = []; // id → NACKs sent for it
     /// <summary>A receiver asks for one packet this many times at most (librist's receivers give up too).</summary>
     const int MaxNacks = 7;
+    /// <summary>librist's receiver's NACK timer.</summary>
+    const long NackIntervalNanos = 5_000_000;
+    const long NanosPerSecond = 1_000_000_000;
+    readonly HashSet<long> _nackIntervals = []; // NACK timer intervals a NACK packet was sent in
     long _nextId;
     long _nextKeepalive;
     long _nextReport;
@@ -187,11 +191,17 @@ public sealed partial class SimulatedNetwork : SimulatedNetwork.IReceiver
         Link? nackLink = Links.Where(l => !l.Blackout && l.Weight > 1).OrderBy(l => l.CurrentRttMs).FirstOrDefault();
         if (nackLink is null)
             return;
-        // librist's receiver asks for up to 16 sequence numbers in one NACK packet, counted with the link's RTCP.
-        if (Nacked % 8 == 1)
+        // A gap is NACKed once the reorder buffer has waited for it; again 1.1 round trips later, a round trip being at
+        // least the receiver's rtt-min, which ristbond's receivers set to twice the reorder buffer (librist 0.2.11
+        // waits half of it before the first NACK: README, "Receiver settings that matter").
+        double waitMs = again ? 1.1 * Math.Max(2 * ReorderBufferMs, nackLink.CurrentRttMs) : ReorderBufferMs;
+        // librist's receiver sends what is due every 5 ms in one NACK packet, counted with the link's RTCP: scattered
+        // losses cost a packet each, a burst one per 5 ms.
+        long nackedAt = (again ? Now : firstSentAt) + (long)(waitMs * 1e6);
+        if (_nackIntervals.Add(nackedAt / NackIntervalNanos))
             nackLink.ReceivedPackets++;
-        // A gap is NACKed once the reorder buffer has waited for it; a second time a round trip (at least 20 ms) later.
-        double waitMs = again ? Math.Max(20, nackLink.CurrentRttMs) : ReorderBufferMs;
+        if (_nackIntervals.Count > 4096)
+            _nackIntervals.RemoveWhere(i => i < (Now - 5 * NanosPerSecond) / NackIntervalNanos);
         long due = Now + (long)((waitMs + nackLink.BaseRttMs / 2) * 1e6);
         _pendingRetransmissions.Add(new Retransmission(due, id, firstSentAt, nackLink));
     }

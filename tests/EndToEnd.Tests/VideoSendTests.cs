@@ -21,7 +21,7 @@ public sealed class VideoSendTests
         {
             int receiverPort = Ports.FreeUdp();
             Recorder = new UdpRecorder();
-            Receiver = new RistReceiver(receiverPort, Recorder.Port, "reorder-buffer=150");
+            Receiver = new RistReceiver(receiverPort, Recorder.Port, "reorder-buffer=150&rtt-min=300");
             var target = new IPEndPoint(IPAddress.Loopback, receiverPort);
             Links = [.. links.Select((l, i) => new EmulatedLink(l.Name, new IPEndPoint(IPAddress.Loopback, 0), target, l.Up, l.Down, (ulong)i + 11))];
             foreach (EmulatedLink link in Links)
@@ -114,7 +114,8 @@ public sealed class VideoSendTests
             "180 frames were not sent within 30 s\n" + sender.Transcript());
         // auto: this machine has no V4L2 HEVC/H.264 encoder, so the software encoder is chosen, and the log says why.
         Assert.Equal("x265", Encoder(sender.Stats[^1]).GetProperty("encoder").GetString());
-        Assert.Contains(sender.Process.Stderr, l => l.Contains("through x265 (software) [auto: no V4L2 HEVC/H.264 encoder found]", StringComparison.Ordinal));
+        Assert.Contains(sender.Process.Stderr, l => l.Contains("through x265 (software, ", StringComparison.Ordinal)
+            && l.Contains(") [auto: no V4L2 HEVC/H.264 encoder found]", StringComparison.Ordinal));
 
         long change = MonotonicClock.NowNanos;
         Assert.Equal("ok", sender.Control("bitrate 1M"));

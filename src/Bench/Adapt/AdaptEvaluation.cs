@@ -248,6 +248,7 @@ public static class AdaptEvaluation
         BaselineRationale = s.BaselineRationale,
         ReceiverBufferMs = AdaptScenario.ReceiverBufferMs,
         ReorderBufferMs = s.ReorderBufferMs,
+        ReceiverRttMinMs = s.ReceiverRttMinMs,
         PayloadFactor = Math.Round(AdaptScenario.PayloadFactor, 5),
         Seed = s.Seed,
     };

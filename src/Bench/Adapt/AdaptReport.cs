@@ -45,6 +45,7 @@ public sealed record ScenarioSettings
     public required string BaselineRationale { get; init; }
     public required int ReceiverBufferMs { get; init; }
     public required int ReorderBufferMs { get; init; }
+    public required int ReceiverRttMinMs { get; init; }
     /// <summary>TS bits per link bit: 1316/1364 (see <see cref="AdaptScenario.PayloadFactor"/>).</summary>
     public required double PayloadFactor { get; init; }
     public required ulong Seed { get; init; }

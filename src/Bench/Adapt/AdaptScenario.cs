@@ -143,6 +143,15 @@ public sealed record AdaptScenario
         }
     }
 
+    /// <summary>
+    /// The receivers' rtt-min: twice <see cref="ReorderBufferMs"/>. librist 0.2.11's receiver ignores its
+    /// reorder-buffer (it compares the milliseconds configured with clock ticks) and NACKs a missing packet half a
+    /// round trip after a later one came, the round trip at least rtt-min: so rtt-min is what sets its reorder window.
+    /// Without it a receiver NACKed every packet of a long link behind one of a short link, and the retransmissions,
+    /// all on one link, overloaded it (README "Receiver settings").
+    /// </summary>
+    public int ReceiverRttMinMs => 2 * ReorderBufferMs;
+
     public double MetricEndSeconds => MetricToSeconds > 0 ? MetricToSeconds : DurationSeconds;
 
     /// <summary>Where delivery is compared with capacity: the whole run where rates follow traces, else the last 20 s (settled).</summary>

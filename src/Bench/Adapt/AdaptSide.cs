@@ -55,7 +55,7 @@ public sealed class AdaptSide : IDisposable
         {
             string? recording = options.Input == AdaptInput.Pattern ? Path.Combine(options.OutDirectory, $"{options.FileStem(scenario)}-{Label}.ts") : null;
             Capture = new VerifyingCapture(Label, Links.Receiver.CaptureAddress, options.Input, recording);
-            Receiver = new ReceiverProcess(Label, Links.Receiver, Capture.Port, AdaptScenario.ReceiverBufferMs, scenario.ReorderBufferMs);
+            Receiver = new ReceiverProcess(Label, Links.Receiver, Capture.Port, AdaptScenario.ReceiverBufferMs, scenario.ReorderBufferMs, scenario.ReceiverRttMinMs);
         }
         catch
         {

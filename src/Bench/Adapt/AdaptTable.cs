@@ -12,7 +12,7 @@ public static class AdaptTable
         var text = new StringBuilder();
         ScenarioSettings s = r.Settings;
         text.AppendLine(F($"{r.Scenario}: {r.Description}"));
-        text.AppendLine(F($"  {s.DurationS:0} s, {r.Mode}, {r.Links} links, {r.Input}; baseline: ristsender, equal weights, {Units.FormatBitrate(s.BaselineBitrateBps)} fixed; ristbond: start {Units.FormatBitrate(s.RistbondStartBitrateBps)}, {Units.FormatBitrate(s.RistbondMinBitrateBps)}–{Units.FormatBitrate(s.RistbondMaxBitrateBps)}; receivers: buffer {s.ReceiverBufferMs} ms, reorder-buffer {s.ReorderBufferMs} ms"));
+        text.AppendLine(F($"  {s.DurationS:0} s, {r.Mode}, {r.Links} links, {r.Input}; baseline: ristsender, equal weights, {Units.FormatBitrate(s.BaselineBitrateBps)} fixed; ristbond: start {Units.FormatBitrate(s.RistbondStartBitrateBps)}, {Units.FormatBitrate(s.RistbondMinBitrateBps)}–{Units.FormatBitrate(s.RistbondMaxBitrateBps)}; receivers: buffer {s.ReceiverBufferMs} ms, reorder-buffer {s.ReorderBufferMs} ms, rtt-min {s.ReceiverRttMinMs} ms"));
         if (r.LinkLimitations is not null)
             text.AppendLine($"  links: {r.LinkLimitations}");
         if (r.Broken is not null)

@@ -30,11 +30,11 @@ public sealed class ReceiverProcess : IDisposable
 
     /// <param name="placement">Where it runs (a network namespace, or the bench's own) and the addresses it listens on, one URL each.</param>
     /// <param name="outputPort">The capture's port at <see cref="ReceiverPlacement.CaptureAddress"/>.</param>
-    public ReceiverProcess(string side, ReceiverPlacement placement, int outputPort, int bufferMs, int reorderBufferMs)
+    public ReceiverProcess(string side, ReceiverPlacement placement, int outputPort, int bufferMs, int reorderBufferMs, int rttMinMs)
     {
         ListenPort = placement.Listen[0].Port;
         string url = string.Join(',', placement.Listen.Select(l =>
-            string.Create(CultureInfo.InvariantCulture, $"rist://@{l}?buffer={bufferMs}&reorder-buffer={reorderBufferMs}")));
+            string.Create(CultureInfo.InvariantCulture, $"rist://@{l}?buffer={bufferMs}&reorder-buffer={reorderBufferMs}&rtt-min={rttMinMs}")));
         string[] arguments = ["-p", "1", "-i", url, "-o", $"udp://{placement.CaptureAddress}:{outputPort}", "-S", "500", "-v", "6"];
         (string program, string[] args) = (LibristTools.PathOf("ristreceiver"), arguments);
         if (placement.Namespace is string ns)
@@ -60,7 +60,6 @@ public sealed class ReceiverProcess : IDisposable
 
     void Parse(string line)
     {
-        if (Environment.GetEnvironmentVariable("ADAPT_DEBUG_DIR") is string dir) lock (_lock) File.AppendAllText(Path.Combine(dir, $"rx-{ListenPort}.log"), line + "\n");
         int brace = line.IndexOf('{', StringComparison.Ordinal);
         if (brace < 0 || !line.Contains("flow_cumulative_stats", StringComparison.Ordinal))
             return;

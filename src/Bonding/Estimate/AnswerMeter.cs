@@ -13,6 +13,8 @@ public sealed class AnswerMeter
 {
     /// <summary>0.35 s of reports: shorter and single reports' noise shows (librist's report intervals stretch when its thread is busy); longer and 5% loss shows late.</summary>
     const long WindowNanos = 350_000_000;
+    /// <summary>The window in seconds: how many answers a reading counts, at the link's keepalive rate.</summary>
+    public const double WindowSeconds = WindowNanos / 1e9;
     /// <summary>After a retransmission the NACKs that caused it are still in the answer counts for a window and a report.</summary>
     const long NackSettleNanos = WindowNanos + 200_000_000;
 
@@ -49,8 +51,6 @@ public sealed class AnswerMeter
     /// shows late and thinly once answers are held up. 0 until measured.
     /// </summary>
     public double RecentRatio { get; private set; }
-    /// <summary>The last report gave a reading; false while the last one stands in (or none: see <see cref="Ratio"/>).</summary>
-    public bool Fresh { get; private set; }
     /// <summary>The best ratio this link has shown, fading slowly: its reference when it is the only link.</summary>
     public double Peak { get; private set; }
 
@@ -74,7 +74,6 @@ public sealed class AnswerMeter
         else
             _rttMicros.Clear(); // librist's RTT before its first sample
         bool rttSteady = !_rttMicros.TryRate(out double rttChange) || rttChange / 1e6 <= MaxRttRise;
-        Fresh = false;
         if (nowNanos - _retransmittedAtNanos < NackSettleNanos || !rttSteady)
         {
             // The last clean reading stands in for a while: a link that loses and is also the NACK link would
@@ -93,7 +92,6 @@ public sealed class AnswerMeter
                 // the expected ratio the links are judged by and made a sound link look 5% short.
                 Ratio = Math.Min(1, ratio);
                 _measuredAtNanos = nowNanos;
-                Fresh = true;
             }
             else if (nowNanos - _measuredAtNanos > HoldNanos)
                 Ratio = 0;

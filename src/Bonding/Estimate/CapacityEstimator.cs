@@ -28,8 +28,13 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     const double BuildingCutMax = 0.15;
     /// <summary>The counting noise of <see cref="AnswerMeter.RecentRatio"/> (about fifteen answers), which a reading must clear to count.</summary>
     const double AnswerNoise = 0.1;
-    /// <summary>The slope seen tends to 1 as the rate sent far exceeds the capacity: past this the link carries next to nothing.</summary>
-    const double MaxObservedSlope = 0.95;
+    /// <summary>
+    /// The most of the rate sent one reading takes away (it keeps a fifth). The slope seen tends to 1 as the rate sent
+    /// far exceeds the capacity, and near it librist's smoothed RTT and the retransmissions queued with the data make
+    /// it read steeper than it is: a link stepping 4 → 1 Mbit/s read 0.95 and was cut to 0.19. A link that fell further
+    /// still races a round trip later, and is cut again.
+    /// </summary>
+    const double MaxObservedSlope = 0.8;
     /// <summary>A span whose mean rate sent is more than this over its lowest tick is not steady enough to measure on.</summary>
     const double SteadyRatio = 1.3;
     /// <summary>The shortest busy span a capacity is read from: five of librist's 50 ms reports.</summary>
@@ -37,6 +42,15 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// <summary>A queue growing faster than <see cref="RacingSlope"/> s/s over this span (three reports) is racing.</summary>
     const long RacingSpanNanos = 150_000_000;
     const double RacingSlope = 0.25;
+    /// <summary>The deepest cut one racing reading makes.</summary>
+    const double RacingCutMax = 0.5;
+    /// <summary>
+    /// The band around the last ceiling (the estimate the rate sent filled when the last cut was made) where the probe keeps its slowest pace: the
+    /// link queued there last time, and a probe that reached it at a pace doubled on the way overshot by a sixth
+    /// before the queue showed (a round trip, librist's smoothing and a span), and was cut by as much. Below the band
+    /// the probe regains its pace as before; past it, the capacity has grown, and the pace doubles from there.
+    /// </summary>
+    const double CeilingBandBelow = 0.95, CeilingBandAbove = 1.1;
 
     readonly TimedRing<double> _sent = new(64);
     readonly TimedRing<double> _offered = new(64);
@@ -44,6 +58,9 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     long _measuredAt = long.MinValue;
     long _standingSince = long.MinValue;
     long _racedAt = long.MinValue / 2;
+    long _cutAt = long.MinValue / 2;
+    double _ceilingBps;
+    long _passedCeilingAt = long.MinValue;
 
     public double EstimateBps => _estimate;
     /// <summary>The link's capacity has been measured at least once (a queue has shown): its slow start is over.</summary>
@@ -54,6 +71,8 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     public bool Probed { get; private set; }
     /// <summary>When a queue was last seen building or racing on this link, or standing at its buffer's limit: one we fed.</summary>
     public long FedQueueAtNanos { get; private set; } = long.MinValue / 2;
+    /// <summary>Over the last second the plan offered the link about its estimate (less the headroom): a queue now may be ours.</summary>
+    public bool Filled { get; private set; }
     /// <summary>The rate the queue of this tick answers for (sent a round trip and librist's smoothing ago).</summary>
     public double RateBps { get; private set; }
 
@@ -100,25 +119,40 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         double recentSlope = rtt.QueueSlope(nowNanos, RacingSpanNanos);
         if (deadLinkBurst && !overloaded)
             return;
-        if (rtt.Growing && queue >= 2 * options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos)
+        double racingSent = Mean(_sent, nowNanos - lag - RacingSpanNanos, nowNanos - lag);
+        bool filledThen = racingSent >= options.FilledShare * (1 - options.Headroom) * _estimate;
+        if (filledThen && rtt.Growing && queue >= 2 * options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos)
         {
-            double sent = RateBps = Mean(_sent, nowNanos - lag - RacingSpanNanos, nowNanos - lag);
+            double sent = RateBps = racingSent;
             double seen = 1 - Math.Min(recentSlope, MaxObservedSlope);
             // The answers count only where they say much more than the slope: two reports hold fifteen of them, and
             // their noise alone cut links that were only just overloaded by a quarter.
             if (recentAnswerRatio > 0)
                 seen = Math.Min(seen, recentAnswerRatio + AnswerNoise);
+            // A step in the path's delay (a handover) races just the same for a report or two, and its answers pause
+            // as long: one reading halves the link at most, and a queue still racing a round trip later is cut again
+            // (a flapping link's +80 ms steps took it from 6 to 0.1 Mbit/s in three). Nor is a link that was sent less
+            // than it fills read so: its queue, if ours, reaches the buffer's limit and is measured there.
+            seen = Math.Max(seen, 1 - RacingCutMax);
             if (sent * seen < _estimate)
-                Measured(sent * seen, nowNanos); // a racing queue says "less than it was sent", never more
-            _racedAt = FedQueueAtNanos = nowNanos; // its effect shows a round trip and a span later: until then the queue still races
+                Measured(sent * seen, nowNanos, sent); // a racing queue says "less than it was sent", never more
+            // Its effect shows a round trip and a span later: until then the queue still races. Whether we fed it is
+            // for the span to say (a delay step races too, and its loss is the link's).
+            _racedAt = nowNanos;
             return;
         }
         if (overloaded)
             span = Math.Max(span, MinMeasureSpanNanos);
+        // After a cut (or a racing queue's), a span reaching back before it holds the rates sent before it, and the
+        // queue they built: read again, one overshoot was cut two or three times (4.5 → 2.5 Mbit/s for 15%), and a
+        // drain read high. Only what was sent since counts (the queue answers for it a lag later).
+        long sinceChange = nowNanos - lag - Math.Max(_cutAt, _racedAt);
+        if (sinceChange < span)
+            span = sinceChange < MinMeasureSpanNanos ? 0 : sinceChange;
         double rate = RateBps = Mean(_sent, nowNanos - lag - Math.Max(span, options.MeasureWindowNanos / 2), nowNanos - lag);
         // Filled or not is the stream's average over a second: a video stream is uneven frame to frame, and an encoder
         // keeping to its target on average fills the link it is planned for.
-        bool filled = Mean(_offered, nowNanos - FilledWindowNanos, nowNanos) >= options.FilledShare * (1 - options.Headroom) * _estimate;
+        bool filled = Filled = Mean(_offered, nowNanos - FilledWindowNanos, nowNanos) >= options.FilledShare * (1 - options.Headroom) * _estimate;
         if (span >= MinMeasureSpanNanos)
         {
             // A queue has stood through the span: the bottleneck was busy all along. Building or draining, the slope
@@ -141,28 +175,39 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
                 double seen = 1 - Math.Min(slope, MaxObservedSlope);
                 if (overloaded && recentAnswerRatio > 0)
                     seen = Math.Min(seen, recentAnswerRatio + AnswerNoise);
-                // Right after a racing queue was cut, the span still holds the rates from before the cut: it may only
-                // confirm or lower what the answers said.
-                bool afterRace = nowNanos - _racedAt <= lag + options.MeasureWindowNanos;
                 double measured = rate * seen;
                 // A queue building, not racing nor at the buffer's limit, is a probe's overshoot, or a step in the path's
                 // delay rising through librist's smoothing: either way no reason for a deep cut. A capacity that fell far
                 // races, and is cut there.
                 if (building && !overloaded)
                     measured = Math.Max(measured, _estimate * (1 - BuildingCutMax));
-                if (!afterRace || measured < _estimate)
-                    Measured(measured, nowNanos);
+                Measured(measured, nowNanos, rate);
                 _standingSince = long.MinValue;
                 return;
             }
+            // At the buffer's limit with a rate too uneven to read (retransmissions surging with the queue: late packets
+            // are NACKed and sent again on top), the link is cut by a bounded step per round trip and span until the
+            // queue drains: left waiting for a steady span, the queue and the retransmissions fed each other. Not while
+            // another link's burst passes: that queue goes with it.
+            if (overloaded && !deadLinkBurst && nowNanos - _cutAt > lag + options.MeasureWindowNanos)
+                Measured(Math.Min(rate, _estimate) * (1 - BuildingCutMax), nowNanos, rate);
             if (overloaded || building || draining)
                 return; // the cut is under way: the next steady span measures what it left
             // A queue that stands still is either the link carrying exactly what it is sent, or no queue at all but a
-            // step in the path's delay. A real one drains once the plan sends less (the planner does, past the
+            // step in the path's delay. Fed at a steady rate that fills the link, it is the first: the link carries that
+            // rate and no more, whatever the estimate says (a probe that overshot while the queue built too slowly to
+            // be read as building). Lowered as a building queue is, by a bounded step, since a step in the path's
+            // delay looks the same. Not fed so, a real one drains once the plan sends less (the planner does, past the
             // target), and is measured then; one that stays put a while is the path's delay, learned as the new base.
-            // Only while the plan sends it less than it carries: a queue we keep feeding at its rate stands as well.
             if (filled)
+            {
                 _standingSince = long.MinValue;
+                // Past the target, and once a second at most: librist's rounds keep 10-20 ms standing on a link sent
+                // just under what it carries, and a queue cut to what it was sent drains slowly; read as ceilings, each
+                // cut the link a headroom further.
+                if (steady && rate < _estimate && queue >= options.QueueTargetMs && nowNanos - _cutAt > lag + options.RebaseAfterNanos)
+                    Measured(Math.Max(rate, _estimate * (1 - BuildingCutMax)), nowNanos, rate);
+            }
             else if (_standingSince == long.MinValue)
                 _standingSince = nowNanos;
             else if (nowNanos - _standingSince >= options.RebaseAfterNanos)
@@ -176,21 +221,42 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         if (queue >= present || !filled)
             return; // a queue only now building, or a link the stream did not fill: nothing new
         Probed = true;
-        double growth = FoundCapacity
-            ? Math.Min(options.ProbeGrowthMaxPerSecond, options.ProbeGrowthPerSecond * Math.Pow(2, (nowNanos - _measuredAt) / (double)options.ProbeDoublingNanos))
-            : options.SlowStartGrowthPerSecond;
+        double growth = FoundCapacity ? ProbeGrowth(nowNanos) : options.SlowStartGrowthPerSecond;
         growth = Math.Min(growth, options.ProbeGrowthPerRoundTrip / (Math.Max(rtt.BaseMs, 20) / 1000));
         _estimate *= 1 + growth * seconds;
+    }
+
+    /// <summary>The probe's pace (per second): doubling since the last measurement, or since the estimate passed the ceiling's band; slowest within it.</summary>
+    double ProbeGrowth(long nowNanos)
+    {
+        long since = _measuredAt;
+        if (_ceilingBps > 0 && _estimate >= CeilingBandBelow * _ceilingBps)
+        {
+            if (_estimate <= CeilingBandAbove * _ceilingBps)
+                return options.ProbeGrowthPerSecond;
+            if (_passedCeilingAt < _measuredAt)
+                _passedCeilingAt = nowNanos;
+            since = _passedCeilingAt;
+        }
+        return Math.Min(options.ProbeGrowthMaxPerSecond, options.ProbeGrowthPerSecond * Math.Pow(2, (nowNanos - since) / (double)options.ProbeDoublingNanos));
     }
 
     /// <summary>
     /// A measured capacity replaces the estimate: at once downward (a smoothed decrease is what lets a queue build),
     /// halfway upward and by a quarter at most (a drain right after a cut reads high while librist's smoothing catches up).
     /// </summary>
-    void Measured(double bps, long nowNanos)
+    /// <param name="sentBps">The rate sent over the span measured: when the estimate is cut, what found the queue.</param>
+    void Measured(double bps, long nowNanos, double sentBps)
     {
         bps = Math.Max(options.MinCapacityBps, bps);
         MeasuredBps = bps;
+        if (bps < _estimate)
+        {
+            _cutAt = nowNanos;
+            // Where the probe found the queue: the estimate that the rate sent then fills (the estimate itself may have
+            // run past it while the link was not filled, or in the slow start).
+            _ceilingBps = Math.Min(_estimate, Math.Max(bps, sentBps / (1 - options.Headroom)));
+        }
         _estimate = bps <= _estimate ? bps : Math.Min(_estimate + 0.5 * (bps - _estimate), _estimate * MaxRisePerMeasurement);
         _measuredAt = nowNanos;
     }

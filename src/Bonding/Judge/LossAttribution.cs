@@ -12,8 +12,6 @@ public static class LossAttribution
 {
     /// <summary>Keeps a link with no deficit in the share-out (so loss with no evidence anywhere is spread by data).</summary>
     public const double EvidenceFloor = 0.01;
-    /// <summary>The evidence against a link that is not measured now: four times a clean link's, a fraction of a losing one's.</summary>
-    const double UnmeasuredEvidence = 0.04;
 
     /// <param name="deadband">Deficits up to this are noise (<see cref="BondingOptions.LossDeadband"/>, more when links are few).</param>
     public static void Attribute(IReadOnlyList<LinkTracker> links, double expectedAnswerRatio, double deadband, long retransmitted, long datagrams, double seconds, BondingOptions options)
@@ -21,13 +19,9 @@ public static class LossAttribution
         double alpha = Math.Min(1, seconds * 1e9 / options.LossTimeConstantNanos);
         // Evidence within the deficit's noise counts as none, or noise alone would move the blame around; beyond
         // it, squared, so that one link clearly losing takes nearly all the blame instead of a diluted part.
-        // A link that cannot be measured now (the NACK link in a burst of retransmissions, a link whose queue races)
-        // is more suspect than one measured clean: when every link measured shows nothing, the loss is where nobody
-        // could look. Spread by data alike, the losing NACK link's loss was everybody's, and nobody's.
         double Evidence(LinkTracker link)
         {
-            double e = !link.Answers.Fresh ? UnmeasuredEvidence
-                : Math.Max(0, link.Answers.Deficit(expectedAnswerRatio) - deadband) + EvidenceFloor;
+            double e = Math.Max(0, link.Answers.Deficit(expectedAnswerRatio) - deadband) + EvidenceFloor;
             return e * e;
         }
         double weightTotal = 0;

@@ -67,16 +67,20 @@ public sealed class SharePlanner(BondingOptions options)
     }
 
     /// <summary>
-    /// Kept on the NACK link for retransmissions: the larger of <see cref="BondingOptions.RetransmitReserve"/> of it and
-    /// twice what it retransmits now, at most half of it (a burst of another link's retransmissions must not take the
-    /// NACK link out of the split, or its part lands on the others all at once), except while the retransmissions are
-    /// a dead link's, a burst that is over rather than a trend (room for those is kept in the bitrate instead).
+    /// Kept for retransmissions, which leave by the link that got the NACK: on every link, what it retransmits as a
+    /// matter of course (<see cref="LinkTracker.RetransmitTrendBps"/>) and a quarter more; on the NACK link at least
+    /// <see cref="BondingOptions.RetransmitReserve"/> of it. Never more than <see cref="MaxReserve"/> of a link, so the
+    /// NACK link stays in the split, and while the retransmissions are a dead link's, a burst that is over rather than
+    /// a trend, only the plain reserve (room for those is kept in the bitrate instead).
     /// </summary>
     double Reserve(LinkTracker link, LinkTracker? nackLink, int linkCount, double capacity, bool deadLinkBurst)
     {
-        if (link != nackLink || linkCount < 2)
+        if (linkCount < 2)
             return 0;
-        double reserve = options.RetransmitReserve * capacity;
-        return deadLinkBurst ? reserve : Math.Min(0.5 * capacity, Math.Max(reserve, 2 * link.RetransmitRateBps));
+        double reserve = link == nackLink ? options.RetransmitReserve * capacity : 0;
+        return deadLinkBurst ? reserve : Math.Min(MaxReserve * capacity, Math.Max(reserve, 1.25 * link.RetransmitTrendBps));
     }
+
+    /// <summary>The most of a link kept for retransmissions: beyond it the link is overloaded, and its queue moves the receiver's NACKs to another.</summary>
+    const double MaxReserve = 0.8;
 }
