@@ -52,7 +52,9 @@ CONFFILES:${PN} = "${sysconfdir}/ristbond/ristbond.json"
 # The binary is NativeAOT output: linked and stripped by the .NET toolchain (StripSymbols), not by bitbake,
 # and built with its own linker flags.
 INSANE_SKIP:${PN} += "already-stripped ldflags"
-# librist, libsystemd (sd-bus, sd_notify) are loaded at run time through NativeLibrary/dlopen, not linked
-# (the binary's DT_NEEDED lists only libc, libm and the loader), so bitbake's shlib scan cannot see them.
-RDEPENDS:${PN} = "librist systemd"
+# librist (0.2.11, the librist recipe's version and source) is linked into the binary: `./build.sh aot linux-arm64`
+# links tools/native/build-librist's static library, and the binary's DT_NEEDED lists only libc, libm and the
+# loader (tests/YoctoLayer.Tests checks it). libsystemd (sd-bus, sd_notify) is loaded at run time through
+# NativeLibrary, so bitbake's shlib scan cannot see it.
+RDEPENDS:${PN} = "systemd"
 RRECOMMENDS:${PN} = "modemmanager"
