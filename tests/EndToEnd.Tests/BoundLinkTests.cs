@@ -28,6 +28,12 @@ public sealed class BoundLinkTests(ITestOutputHelper output)
         Assert.SkipUnless(Environment.IsPrivilegedProcess, NeedsRoot);
         using var modems = new VethModems(3, Ports.FreeUdp());
         Assert.Equal(modems.Interfaces[0], modems.RoutedInterface());
+        // Strict everywhere, as some distributions default, then the drop-in the image installs: it must make every
+        // modem's interface loose, or the receiver's answers on the modems the route does not name are dropped.
+        modems.SetReversePathFilter("all", 1);
+        foreach (string device in modems.Interfaces)
+            modems.SetReversePathFilter(device, 1);
+        modems.ApplySysctlFile(Path.Combine(RistbondProcess.RepositoryRoot, "packaging", "sysctl.d", "60-ristbond.conf"));
         using var bus = PrivateSystemBus.Start();
         using var standIn = StandInProcess.Start(bus);
         string[] links = [.. modems.Interfaces.Select((device, i) => AddModem(standIn, i, device))];

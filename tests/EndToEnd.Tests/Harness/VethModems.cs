@@ -94,6 +94,9 @@ public sealed class VethModems : IDisposable
     /// <summary>net.ipv4.conf.IF.rp_filter in the sender's namespace: 0 off, 1 strict, 2 loose.</summary>
     public void SetReversePathFilter(string device, int value) => SetSysctl(device, value);
 
+    /// <summary>A sysctl.d file applied in the sender's namespace, as systemd-sysctl applies it at boot (globs included).</summary>
+    public void ApplySysctlFile(string path) => Run("ip", "netns", "exec", SenderNamespace, "sysctl", "-q", "-p", path);
+
     void SetSysctl(string device, int value) =>
         Run("ip", "netns", "exec", SenderNamespace, "sysctl", "-q", "-w", $"net.ipv4.conf.{device}.rp_filter={value}");
 

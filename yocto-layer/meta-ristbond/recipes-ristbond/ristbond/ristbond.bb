@@ -19,6 +19,7 @@ SRC_URI = " \
     file://ristbond \
     file://packaging/systemd/ristbond.service \
     file://packaging/ristbond.json \
+    file://packaging/sysctl.d/60-ristbond.conf \
     file://board/${RISTBOND_BOARD}/board-profile.json \
     file://docs/config.md \
 "
@@ -42,11 +43,14 @@ do_install() {
     install -D -m 0755 ${UNPACKDIR}/ristbond ${D}${bindir}/ristbond
     install -D -m 0644 ${UNPACKDIR}/packaging/systemd/ristbond.service ${D}${systemd_system_unitdir}/ristbond.service
     install -D -m 0644 ${UNPACKDIR}/packaging/ristbond.json ${D}${sysconfdir}/ristbond/ristbond.json
+    install -D -m 0644 ${UNPACKDIR}/packaging/sysctl.d/60-ristbond.conf ${D}${nonarch_libdir}/sysctl.d/60-ristbond.conf
     install -D -m 0644 ${UNPACKDIR}/board/${RISTBOND_BOARD}/board-profile.json ${D}${sysconfdir}/ristbond/board.json
     install -D -m 0644 ${UNPACKDIR}/docs/config.md ${D}${docdir}/ristbond/config.md
 }
 
-FILES:${PN} += "${systemd_system_unitdir}/ristbond.service"
+# The sysctl drop-in keeps the receiver's answers on every modem's interface (loose reverse-path filtering; see
+# the file, and EndToEnd.Tests' BoundLinkTests, which applies it to veth "modems" set strict).
+FILES:${PN} += "${systemd_system_unitdir}/ristbond.service ${nonarch_libdir}/sysctl.d/60-ristbond.conf"
 CONFFILES:${PN} = "${sysconfdir}/ristbond/ristbond.json"
 
 # The binary is NativeAOT output: linked and stripped by the .NET toolchain (StripSymbols), not by bitbake,
