@@ -81,15 +81,26 @@ public class LayerFilesTests
         Assert.Contains("out=$AOT_DIR/${1:-linux-x64}", buildSh, StringComparison.Ordinal);
         Assert.Contains("<AssemblyName>ristbond</AssemblyName>", File.ReadAllText(Repo("src/Appliance/Ristbond.Appliance.csproj")), StringComparison.Ordinal);
         Assert.Contains((AotBinary, "/usr/bin/ristbond"), recipe.Installs);
+    }
 
-        // No linux-arm64 .NET packs can be restored on these machines; where the binary exists, it must be the board's.
-        string binary = Path.Combine(aotDir, AotBinary);
-        if (File.Exists(binary))
-        {
-            byte[] header = File.ReadAllBytes(binary)[..20];
-            Assert.True(header.AsSpan(0, 4).SequenceEqual("\x7f"u8.ToArray().Concat("ELF"u8.ToArray()).ToArray()), binary + " is not an ELF file");
-            Assert.True(BitConverter.ToUInt16(header, 18) == 0xB7, binary + " is not an AArch64 binary (e_machine " + BitConverter.ToUInt16(header, 18) + ")");
-        }
+    /// <summary>What glibc provides on the board: the only libraries the binary may need (the recipe's RDEPENDS name no others).</summary>
+    static readonly string[] s_glibc = ["libc.so.6", "libm.so.6", "libdl.so.2", "libpthread.so.0", "librt.so.1", "ld-linux-aarch64.so.1"];
+
+    [Fact]
+    public void The_arm64_binary_is_a_NativeAOT_AArch64_executable_with_librist_inside()
+    {
+        string binary = Repo("artifacts/aot/linux-arm64/" + AotBinary);
+        Assert.SkipUnless(File.Exists(binary), $"{binary} was not built: `./build.sh aot linux-arm64` builds it (`./build.sh test` does)");
+        ElfFile elf = ElfFile.Read(binary);
+        Assert.True(elf.Machine == ElfFile.MachineAArch64, $"{binary} is not an AArch64 binary (e_machine 0x{elf.Machine:x})");
+        // NativeAOT: no .NET host or runtime to load, and librist linked in rather than carried as librist.so.
+        string[] others = [.. elf.Needed.Except(s_glibc)];
+        Assert.True(others.Length == 0, $"{binary} needs {string.Join(", ", others)} besides glibc (DT_NEEDED: {string.Join(", ", elf.Needed)})");
+        Assert.False(File.Exists(Repo("artifacts/aot/linux-arm64/ristbond.dll")), "a ristbond.dll beside the binary: not a NativeAOT build");
+        // So the package needs no librist package: only what the binary loads at run time (libsystemd, in systemd).
+        string[] rdepends = (LayerRecipe.Named("ristbond").Data.Get("RDEPENDS:ristbond") ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("systemd", rdepends);
+        Assert.DoesNotContain("librist", rdepends);
     }
 
     [Fact]

@@ -37,7 +37,8 @@ public static class ModemsCommand
         return command;
     }
 
-    internal static ModemsReport ToReport(ModemInventory inventory, long nowNanos) => new()
+    /// <param name="reversePath">The reverse-path filter of a bearer's interface (<see cref="ReversePathFilter.Check"/>; a fake in tests).</param>
+    internal static ModemsReport ToReport(ModemInventory inventory, long nowNanos, Func<string, ReversePathCheck>? reversePath = null) => new()
     {
         Modems = inventory.Modems.Select(modem =>
         {
@@ -62,12 +63,18 @@ public static class ModemsCommand
                     HealthFactor = Math.Round(signal.Factor, 3),
                     CapacityPriorBps = signal.CapacityPriorBps is double bps ? (long)bps : null,
                 },
-                Bearers = modem.Bearers.Select(b => new BearerReport
+                Bearers = modem.Bearers.Select(b =>
                 {
-                    Path = b.Path,
-                    Interface = b.Interface,
-                    Connected = b.Connected,
-                    Ip4 = b.Ip4Address is null ? null : $"{b.Ip4Address}/{b.Ip4Prefix}",
+                    ReversePathCheck? check = b.Interface is string name ? (reversePath ?? Check)(name) : null;
+                    return new BearerReport
+                    {
+                        Path = b.Path,
+                        Interface = b.Interface,
+                        Connected = b.Connected,
+                        Ip4 = b.Ip4Address is null ? null : $"{b.Ip4Address}/{b.Ip4Prefix}",
+                        RpFilter = check is ReversePathCheck c ? ReversePathFilter.Name(c.Mode) : null,
+                        Warning = check?.Warning,
+                    };
                 }).ToList(),
             };
         }).ToList(),
@@ -76,7 +83,9 @@ public static class ModemsCommand
     static SignalValuesReport? ToReport(SignalReading? reading) =>
         reading is SignalReading r ? new SignalValuesReport { Rsrp = r.Rsrp, Rsrq = r.Rsrq, Snr = r.Snr, Rssi = r.Rssi } : null;
 
-    internal static string ToText(ModemInventory inventory, long nowNanos)
+    static ReversePathCheck Check(string interfaceName) => ReversePathFilter.Check(interfaceName);
+
+    internal static string ToText(ModemInventory inventory, long nowNanos, Func<string, ReversePathCheck>? reversePath = null)
     {
         var text = new StringBuilder();
         if (inventory.Modems.Count == 0)
@@ -110,6 +119,8 @@ public static class ModemsCommand
             {
                 string address = bearer.Ip4Address is null ? "" : $" {bearer.Ip4Address}/{bearer.Ip4Prefix}";
                 Line(text, $"  bearer {bearer.Path}: {bearer.Interface ?? "-"} {(bearer.Connected ? "connected" : "disconnected")}{address}");
+                if (bearer.Interface is string name && (reversePath ?? Check)(name).Warning is string warning)
+                    Line(text, $"  warning: {warning}");
             }
         }
         return text.ToString();
@@ -180,6 +191,10 @@ public sealed record BearerReport
     public bool Connected { get; init; }
     /// <summary>"10.64.10.2/30" when connected.</summary>
     public string? Ip4 { get; init; }
+    /// <summary>The interface's reverse-path filter: off, strict, loose, unknown (no such interface here); null without an interface.</summary>
+    public string? RpFilter { get; init; }
+    /// <summary>One line naming the interface and the fix when its reverse-path filter drops the receiver's answers.</summary>
+    public string? Warning { get; init; }
 }
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]

@@ -7,7 +7,7 @@ using Ristbond.Rist;
 namespace Ristbond.Appliance.Send;
 
 /// <summary>One link made from a modem: what the control loop and the stats stream know about it.</summary>
-public sealed record ModemLink(string Name, string Interface, ModemSnapshot Modem, SignalAssessment Signal);
+public sealed record ModemLink(string Name, string Interface, ModemSnapshot Modem, SignalAssessment Signal, ReversePathCheck ReversePath);
 
 /// <summary>
 /// <c>ristbond send --modems</c>: keeps one link per modem that carries traffic, built from the receiver URL given as a
@@ -29,6 +29,8 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
     readonly Dictionary<string, RistLink> _links = new(StringComparer.Ordinal);
     readonly Dictionary<string, string> _interfaces = new(StringComparer.Ordinal);
     readonly Dictionary<string, long> _failedUntil = new(StringComparer.Ordinal);
+    /// <summary>The reverse-path filter last seen per interface, so its warning is said once per change, not per pass.</summary>
+    readonly Dictionary<string, ReversePathMode> _reversePath = new(StringComparer.Ordinal);
     readonly string _fallbackName = template[RistUrl.NameParameter] ?? "default";
     readonly long _startNanos = MonotonicClock.NowNanos;
     ImmutableDictionary<string, ModemLink> _published = ImmutableDictionary<string, ModemLink>.Empty;
@@ -72,7 +74,7 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
         foreach (DesiredLink link in desired)
         {
             if (inventory.Find(link.ModemPath) is ModemSnapshot modem)
-                published[link.Name] = new ModemLink(link.Name, link.Interface, modem, link.Signal);
+                published[link.Name] = new ModemLink(link.Name, link.Interface, modem, link.Signal, CheckReversePath(link));
         }
         Volatile.Write(ref _published, published.ToImmutable());
 
@@ -89,6 +91,23 @@ public sealed class ModemLinks(ModemWatcher watcher, TimeSpan signalStaleAfter, 
             sender.RemoveLink(_fallback, modemsCarry ? "routing table: modem links carry the stream" : "routing table: other links carry the stream");
             _fallback = null;
         }
+    }
+
+    /// <summary>
+    /// The interface's reverse-path filter, re-read on every pass (a sysctl may fix it while streaming; two small
+    /// /proc reads per link every 500 ms). A strict filter is said once, naming the link, the interface and the fix.
+    /// </summary>
+    ReversePathCheck CheckReversePath(DesiredLink link)
+    {
+        ReversePathCheck check = ReversePathFilter.Check(link.Interface);
+        if (_reversePath.TryGetValue(link.Interface, out ReversePathMode last) && last == check.Mode)
+            return check;
+        _reversePath[link.Interface] = check.Mode;
+        if (check.Warning is string warning)
+            log.LogWarning("link {Link}: {Warning}", link.Name, warning);
+        else if (last == ReversePathMode.Strict)
+            log.LogInformation("link {Link}: the reverse-path filter on {Interface} is {Mode} now", link.Name, link.Interface, ReversePathFilter.Name(check.Mode));
+        return check;
     }
 
     /// <summary>The sender's links that are neither a modem's nor the routing-table fallback: static ones, or added on the control socket.</summary>

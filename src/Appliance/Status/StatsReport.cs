@@ -100,6 +100,11 @@ public sealed record ModemLinkReport
     public required double SignalFactor { get; init; }
     /// <summary>Uplink capacity the signal suggests, bits/s: where the link's capacity estimate started.</summary>
     public long? CapacityPriorBps { get; init; }
+    /// <summary>The interface's reverse-path filter: off, strict, loose, unknown (strict drops the receiver's answers: see <c>warning</c>).</summary>
+    public required string RpFilter { get; init; }
+    /// <summary>One line naming the interface and the fix when its reverse-path filter drops the receiver's answers; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Warning { get; init; }
 
     public static ModemLinkReport From(ModemLink link)
     {
@@ -125,6 +130,8 @@ public sealed record ModemLinkReport
             Rssi = reading?.Rssi,
             SignalFactor = Math.Round(link.Signal.Factor, 3),
             CapacityPriorBps = link.Signal.CapacityPriorBps is double bps ? (long)bps : null,
+            RpFilter = ReversePathFilter.Name(link.ReversePath.Mode),
+            Warning = link.ReversePath.Warning,
         };
     }
 }

@@ -49,9 +49,9 @@ public sealed class BondedSetup : IDisposable
     }
 
     /// <summary>Starts ristbond with exactly these arguments (its stats stream and control socket are added).</summary>
-    public RistbondProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment)
+    public RistbondProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment, IReadOnlyList<string>? launcher = null)
     {
-        Sender = new RistbondProcess(arguments, environment);
+        Sender = new RistbondProcess(arguments, environment, launcher);
         return Sender;
     }
 

@@ -14,12 +14,17 @@ public sealed class RistReceiver : IDisposable
     long _received;
     long _flows;
 
-    public RistReceiver(int listenPort, int outputPort, string parameters = "", int bufferMs = 1000)
+    /// <param name="listenAddress">The address it listens on: the one the sender calls (librist drops answers from another).</param>
+    /// <param name="launcher">A command it runs under, e.g. <c>ip netns exec NS</c> (<see cref="VethModems"/>); none by default.</param>
+    public RistReceiver(int listenPort, int outputPort, string parameters = "", int bufferMs = 1000, string listenAddress = "127.0.0.1", IReadOnlyList<string>? launcher = null)
     {
         ListenPort = listenPort;
         string query = $"?buffer={bufferMs}" + (parameters.Length > 0 ? "&" + parameters : "");
-        _process = new ChildProcess(LibristTools.PathOf("ristreceiver"),
-            ["-p", "1", "-i", $"rist://@127.0.0.1:{listenPort}{query}", "-o", $"udp://127.0.0.1:{outputPort}", "-S", "500", "-v", "6"]);
+        string[] arguments = ["-p", "1", "-i", $"rist://@{listenAddress}:{listenPort}{query}", "-o", $"udp://127.0.0.1:{outputPort}", "-S", "500", "-v", "6"];
+        string tool = LibristTools.PathOf("ristreceiver");
+        _process = launcher is { Count: > 0 }
+            ? new ChildProcess(launcher[0], [.. launcher.Skip(1), tool, .. arguments])
+            : new ChildProcess(tool, arguments);
         _process.StdoutLine += Parse;
         _process.StderrLine += Parse;
     }

@@ -20,11 +20,12 @@ public sealed class RistbondProcess : IDisposable
     {
     }
 
-    public RistbondProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment)
+    /// <param name="launcher">A command ristbond runs under, e.g. <c>ip netns exec NS</c> (<see cref="VethModems"/>); none by default.</param>
+    public RistbondProcess(IEnumerable<string> arguments, IDictionary<string, string>? environment, IReadOnlyList<string>? launcher = null)
     {
         ControlSocket = Path.Combine(_directory, "control.sock");
         string[] all = [.. arguments, "--stats-json", "-", "--control", ControlSocket];
-        _process = new ChildProcess(BinaryPath, all, environment);
+        _process = Launch(all, environment, launcher);
         _process.StdoutLine += line =>
         {
             if (line.StartsWith('{'))
@@ -63,13 +64,18 @@ public sealed class RistbondProcess : IDisposable
     }
 
     /// <summary>Runs ristbond to completion (for commands that must fail fast): exit code, stdout, stderr.</summary>
-    public static (int ExitCode, string Stdout, string[] Stderr) RunToExit(IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null)
+    public static (int ExitCode, string Stdout, string[] Stderr) RunToExit(IEnumerable<string> arguments, TimeSpan timeout, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        using var process = new ChildProcess(BinaryPath, arguments, environment);
+        using ChildProcess process = Launch(arguments, environment, launcher);
         if (!process.WaitForExit(timeout))
             throw new TimeoutException($"ristbond did not exit within {timeout}:\n{process.Transcript()}");
         return (process.ExitCode, string.Join('\n', process.Stdout), [.. process.Stderr]);
     }
+
+    static ChildProcess Launch(IEnumerable<string> arguments, IDictionary<string, string>? environment, IReadOnlyList<string>? launcher) =>
+        launcher is { Count: > 0 }
+            ? new ChildProcess(launcher[0], [.. launcher.Skip(1), BinaryPath, .. arguments], environment)
+            : new ChildProcess(BinaryPath, arguments, environment);
 
     /// <summary>Waits until a stats line written from now on satisfies <paramref name="condition"/>; false on timeout or exit.</summary>
     public bool WaitForStats(Func<JsonElement, bool> condition, TimeSpan timeout)

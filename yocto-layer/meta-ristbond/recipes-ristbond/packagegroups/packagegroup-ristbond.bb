@@ -1,8 +1,8 @@
 SUMMARY = "ristbond appliance: the service, the modem stack and what they need at run time"
 inherit packagegroup
 
-# librist is listed although ristbond RDEPENDS on it: the binary loads it at run time and the image
-# must say so where a reader looks for it.
+# librist: the ristsender and ristreceiver of the librist ristbond links in (the same version and source), for
+# checks in the field. ristbond itself needs no librist package: the library is inside the binary.
 RDEPENDS:${PN} = " \
     ristbond \
     ristbond-data \

@@ -19,6 +19,7 @@ SRC_URI = " \
     file://ristbond \
     file://packaging/systemd/ristbond.service \
     file://packaging/ristbond.json \
+    file://packaging/sysctl.d/60-ristbond.conf \
     file://board/${RISTBOND_BOARD}/board-profile.json \
     file://docs/config.md \
 "
@@ -42,17 +43,22 @@ do_install() {
     install -D -m 0755 ${UNPACKDIR}/ristbond ${D}${bindir}/ristbond
     install -D -m 0644 ${UNPACKDIR}/packaging/systemd/ristbond.service ${D}${systemd_system_unitdir}/ristbond.service
     install -D -m 0644 ${UNPACKDIR}/packaging/ristbond.json ${D}${sysconfdir}/ristbond/ristbond.json
+    install -D -m 0644 ${UNPACKDIR}/packaging/sysctl.d/60-ristbond.conf ${D}${nonarch_libdir}/sysctl.d/60-ristbond.conf
     install -D -m 0644 ${UNPACKDIR}/board/${RISTBOND_BOARD}/board-profile.json ${D}${sysconfdir}/ristbond/board.json
     install -D -m 0644 ${UNPACKDIR}/docs/config.md ${D}${docdir}/ristbond/config.md
 }
 
-FILES:${PN} += "${systemd_system_unitdir}/ristbond.service"
+# The sysctl drop-in keeps the receiver's answers on every modem's interface (loose reverse-path filtering; see
+# the file, and EndToEnd.Tests' BoundLinkTests, which applies it to veth "modems" set strict).
+FILES:${PN} += "${systemd_system_unitdir}/ristbond.service ${nonarch_libdir}/sysctl.d/60-ristbond.conf"
 CONFFILES:${PN} = "${sysconfdir}/ristbond/ristbond.json"
 
 # The binary is NativeAOT output: linked and stripped by the .NET toolchain (StripSymbols), not by bitbake,
 # and built with its own linker flags.
 INSANE_SKIP:${PN} += "already-stripped ldflags"
-# librist, libsystemd (sd-bus, sd_notify) are loaded at run time through NativeLibrary/dlopen, not linked
-# (the binary's DT_NEEDED lists only libc, libm and the loader), so bitbake's shlib scan cannot see them.
-RDEPENDS:${PN} = "librist systemd"
+# librist (0.2.11, the librist recipe's version and source) is linked into the binary: `./build.sh aot linux-arm64`
+# links tools/native/build-librist's static library, and the binary's DT_NEEDED lists only libc, libm and the
+# loader (tests/YoctoLayer.Tests checks it). libsystemd (sd-bus, sd_notify) is loaded at run time through
+# NativeLibrary, so bitbake's shlib scan cannot see it.
+RDEPENDS:${PN} = "systemd"
 RRECOMMENDS:${PN} = "modemmanager"
