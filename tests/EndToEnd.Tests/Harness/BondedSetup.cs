@@ -16,11 +16,19 @@ public sealed class BondedSetup : IDisposable
     public RistbondProcess Sender { get; private set; } = null!;
     public int ReceiverPort { get; }
 
+    /// <summary>
+    /// The receiver's reorder window as README's "Receiver settings that matter" asks for links up to 50 ms apart:
+    /// librist 0.2.11 ignores reorder-buffer and NACKs after half of rtt-min (default 5 ms), so with its defaults the
+    /// lowest-RTT link carried a retransmission for most packets of the others.
+    /// </summary>
+    public const string ReorderWindow = "reorder-buffer=150&rtt-min=300";
+
+    /// <param name="receiverParameters">More of the receiver's URL parameters, after <see cref="ReorderWindow"/>.</param>
     public BondedSetup(IReadOnlyList<(string Name, DirectionProfile Up, DirectionProfile Down)> links, string receiverParameters = "", ulong seed = 1)
     {
         ReceiverPort = Ports.FreeUdp();
         Capture = new TsCapture(Ports.FreeUdp());
-        Receiver = new RistReceiver(ReceiverPort, Capture.Port, receiverParameters);
+        Receiver = new RistReceiver(ReceiverPort, Capture.Port, receiverParameters.Length > 0 ? $"{ReorderWindow}&{receiverParameters}" : ReorderWindow);
         Links = [.. links.Select(l => AddEmulatedLink(l.Name, l.Up, l.Down, seed))];
     }
 
