@@ -113,7 +113,9 @@ public sealed class BondingController
         bool weightsChanged = PlanWeights(preferences, transitions, nackLink, deadLinkBurst);
         // Room for the dead link's retransmissions: what it lost in its silence comes back as NACKs, all on the NACK
         // link, within the receiver's buffer; without it a retransmission storm on the NACK link made packets late.
-        double burstAllowance = deadLinkBurst ? Math.Min(_options.DeadLinkBurstAllowanceMax, _options.DeadLinkBurstShare * DeadLinksShare(now)) : 0;
+        double burstAllowance = deadLinkBurst
+            ? Math.Min(_options.DeadLinkBurstAllowanceMax, _options.DeadLinkBurstShare * DeadLinksShare(now))
+            : 0;
         double usable = UsableCapacity(preferences, nackLink, deadLinkBurst, burstAllowance, now);
         // With no link in rotation there is nothing to measure, and while the first links connect and probe one by one
         // the first alone would look like all there is: the recommendation holds meanwhile.

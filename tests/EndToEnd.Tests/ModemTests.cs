@@ -140,7 +140,9 @@ public sealed class ModemTests
         StartWithModems(setup, bus, BondedSetup.UrlThrough(setup.Links[0]));
 
         WaitForLiveLinks(setup, ["eth0", "modem-0055"], "the static link and the modem's link");
-        Assert.True(setup.Sender.WaitForStats(s => Share(s, "modem-0055") > 0.2 && Share(s, "eth0") > 0.2, s_wait),
+        // Both carry part of it. Shares follow the estimates: the modem's radio prior (36 Mbit/s here) dwarfs the static
+        // link's start prior, and at a fixed 3 Mbit/s neither link is filled, so neither estimate moves from there.
+        Assert.True(setup.Sender.WaitForStats(s => Share(s, "modem-0055") > 0.2 && Share(s, "eth0") > 0.02, s_wait),
             $"the two links did not share the stream\n{setup.Sender.Transcript()}");
         Thread.Sleep(2000);
 

@@ -45,10 +45,11 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     /// <summary>The deepest cut one racing reading makes.</summary>
     const double RacingCutMax = 0.5;
     /// <summary>
-    /// The band around the last ceiling (the estimate the rate sent filled when the last cut was made) where the probe keeps its slowest pace: the
-    /// link queued there last time, and a probe that reached it at a pace doubled on the way overshot by a sixth
-    /// before the queue showed (a round trip, librist's smoothing and a span), and was cut by as much. Below the band
-    /// the probe regains its pace as before; past it, the capacity has grown, and the pace doubles from there.
+    /// The band around the last ceiling (the estimate the rate sent when the last cut was made fills) where the probe
+    /// keeps its slowest pace: the link queued there last time, and a probe that reached it at a pace doubled on the
+    /// way overshot by a sixth before the queue showed (a round trip, librist's smoothing and a span), and was cut by
+    /// as much. Below the band the probe regains its pace as before; past it, the capacity has grown, and the pace
+    /// doubles from there.
     /// </summary>
     const double CeilingBandBelow = 0.95, CeilingBandAbove = 1.1;
 
@@ -69,7 +70,7 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
     public double MeasuredBps { get; private set; }
     /// <summary>This tick the link was filled and showed no queue: the estimate was probed up.</summary>
     public bool Probed { get; private set; }
-    /// <summary>When a queue was last seen building or racing on this link, or standing at its buffer's limit: one we fed.</summary>
+    /// <summary>When a queue was last seen building on this link, or standing at its buffer's limit: one we fed.</summary>
     public long FedQueueAtNanos { get; private set; } = long.MinValue / 2;
     /// <summary>Over the last second the plan offered the link about its estimate (less the headroom): a queue now may be ours.</summary>
     public bool Filled { get; private set; }
