@@ -190,20 +190,31 @@ netbond_now() { cut -d' ' -f1 /proc/uptime; }
 # Sleeps until $1 seconds after uptime $2.
 netbond_sleep_until() { sleep "$(awk -v s="$2" -v a="$1" -v n="$(netbond_now)" 'BEGIN { d = s + a - n; print (d > 0 ? d : 0) }')"; }
 
-# How late the guest wakes from a 50 ms sleep, in ms (mean of 20, fork included). On an idle host TCG
-# wakes within a few ms; when the host is busy QEMU is starved, every timer in the guest fires late, and
-# a control loop that reads silence of 150 ms as a dead link sees all links die. The step says so.
+# How late the guest wakes from a 50 ms sleep, in ms (mean of 20), less what starting `sleep` costs (20 of
+# `sleep 0`: a fork and exec, 10-12 ms under TCG on an idle host, which counted as lag made the check fail there).
+# On an idle host TCG wakes within a few ms; when the host is busy QEMU is starved, every timer in the guest fires
+# late, and a control loop that reads silence of 150 ms as a dead link sees all links die. The step says so.
 netbond_timer_lag_ms() {
   t0=$(netbond_now) i=0
+  while [ $i -lt 20 ]; do sleep 0; i=$((i + 1)); done
+  t1=$(netbond_now) i=0
   while [ $i -lt 20 ]; do sleep 0.05; i=$((i + 1)); done
-  awk -v a="$t0" -v b="$(netbond_now)" 'BEGIN { printf "%d", ((b - a) - 1.0) * 1000 / 20 }'
+  awk -v a="$t0" -v b="$t1" -v c="$(netbond_now)" 'BEGIN { l = ((c - b) - (b - a) - 1.0) * 1000 / 20; printf "%d", (l > 0 ? l : 0) }'
 }
 NETBOND_MAX_LAG_MS=10                    # above it the guest is too starved for any timing to mean anything
 
 # Fails the step, saying why, when the guest is too starved for a timing test; sets $lag for the step's report.
+# The best of up to five readings a second apart: a guest starved for good lags in every one, while a single
+# reading also caught the host's moments (the previous step's teardown, TCG translating a new binary) and failed a
+# step 13 ms against 10 on an otherwise idle host.
 require_unstarved_guest() {
-  lag=$(netbond_timer_lag_ms)
-  echo "guest timer lag: $lag ms per 50 ms sleep"
+  lag=$(netbond_timer_lag_ms) tries=1
+  while [ "$lag" -gt "$NETBOND_MAX_LAG_MS" ] && [ $tries -lt 5 ]; do
+    sleep 1
+    reading=$(netbond_timer_lag_ms) tries=$((tries + 1))
+    [ "$reading" -lt "$lag" ] && lag=$reading
+  done
+  echo "guest timer lag: $lag ms per 50 ms sleep (best of $tries)"
   [ "$lag" -le "$NETBOND_MAX_LAG_MS" ] || fail "the guest is starved (it wakes $lag ms late from a 50 ms sleep, want <= $NETBOND_MAX_LAG_MS): the host is too busy for a timing test"
 }
 
