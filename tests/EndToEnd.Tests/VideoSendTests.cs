@@ -21,7 +21,7 @@ public sealed class VideoSendTests
         {
             int receiverPort = Ports.FreeUdp();
             Recorder = new UdpRecorder();
-            Receiver = new RistReceiver(receiverPort, Recorder.Port, "reorder-buffer=150&rtt-min=300");
+            Receiver = new RistReceiver(receiverPort, Recorder.Port, BondedSetup.ReorderWindow);
             var target = new IPEndPoint(IPAddress.Loopback, receiverPort);
             Links = [.. links.Select((l, i) => new EmulatedLink(l.Name, new IPEndPoint(IPAddress.Loopback, 0), target, l.Up, l.Down, (ulong)i + 11))];
             foreach (EmulatedLink link in Links)

@@ -120,9 +120,9 @@ public sealed class CapacityEstimator(BondingOptions options, double initialBps)
         double recentSlope = rtt.QueueSlope(nowNanos, RacingSpanNanos);
         if (deadLinkBurst && !overloaded)
             return;
-        double racingSent = Mean(_sent, nowNanos - lag - RacingSpanNanos, nowNanos - lag);
-        bool filledThen = racingSent >= options.FilledShare * (1 - options.Headroom) * _estimate;
-        if (filledThen && rtt.Growing && queue >= 2 * options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos)
+        bool racing = rtt.Growing && queue >= 2 * options.QueueTargetMs && recentSlope >= RacingSlope && nowNanos - _racedAt > lag + RacingSpanNanos;
+        double racingSent = racing ? Mean(_sent, nowNanos - lag - RacingSpanNanos, nowNanos - lag) : 0;
+        if (racing && racingSent >= options.FilledShare * (1 - options.Headroom) * _estimate)
         {
             double sent = RateBps = racingSent;
             double seen = 1 - Math.Min(recentSlope, MaxObservedSlope);
